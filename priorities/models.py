@@ -1,0 +1,328 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
+
+
+class PartyQuerySet(models.QuerySet):
+    def members_on(self, day):
+        """ASEAN Member States that had joined by ``day``."""
+        return self.filter(kind=Party.Kind.MEMBER_STATE, member_since__lte=day)
+
+    def reporting(self):
+        """Parties that file progress reports: the Member States and Japan."""
+        return self.exclude(kind=Party.Kind.ASEAN_BODY)
+
+
+class Party(models.Model):
+    """A State or body that takes part in the work plan."""
+
+    class Kind(models.TextChoices):
+        MEMBER_STATE = "member_state", _("ASEAN Member State")
+        DIALOGUE_PARTNER = "dialogue_partner", _("Dialogue partner")
+        ASEAN_BODY = "asean_body", _("ASEAN body")
+
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,4}$", _("Use 2 to 4 capital letters."))],
+        help_text=_("ISO 3166-1 alpha-2 for a State (ID, JP); a short code for a body (ASEC)."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("ASEAN's short name."))
+    iso_name = models.CharField(_("ISO 3166-1 name"), max_length=100, blank=True)
+    official_name = models.CharField(_("official name"), max_length=150, blank=True)
+    alpha3 = models.CharField(
+        _("ISO 3166-1 alpha-3"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use 3 capital letters."))],
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    member_since = models.DateField(_("ASEAN member since"), null=True, blank=True)
+    member_since_precision = models.CharField(
+        _("member since: known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+
+    history = HistoricalRecords()
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alpha3"], condition=~Q(alpha3=""), name="party_alpha3_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(member_since__isnull=True) | Q(kind="member_state"),
+                name="party_membership_only_for_member_states",
+                violation_error_message=_("Only an ASEAN Member State has a membership date."),
+            ),
+            models.CheckConstraint(
+                condition=partial_date_is_normalised("member_since", "member_since_precision"),
+                name="party_member_since_normalised",
+                violation_error_message=_(
+                    "A membership date known only to the month or year must be the 1st."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def member_since_display(self):
+        return format_partial_date(self.member_since, self.member_since_precision)
+
+    def is_member_on(self, day):
+        return self.member_since is not None and self.member_since <= day
+
+
+class WorkPlan(models.Model):
+    """A multi-year ASEAN-Japan work plan to combat transnational crime."""
+
+    title = models.CharField(_("title"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    description = models.TextField(_("description"), blank=True)
+    agreed_at = models.ForeignKey(
+        "reports.Consultation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreed_work_plans",
+        verbose_name=_("agreed at"),
+    )
+    adopted_at = models.ForeignKey(
+        "reports.Consultation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_work_plans",
+        verbose_name=_("adopted at"),
+    )
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+        verbose_name=_("renews"),
+    )
+    sources = models.TextField(_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-first_year", "title"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "first_year", "last_year"],
+                name="workplan_title_period_unique",
+                violation_error_message=_("A work plan with this title and period exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="workplan_years_in_order",
+                violation_error_message=_("The last year cannot be before the first year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.first_year}-{self.last_year}"
+
+
+class PriorityAreaQuerySet(models.QuerySet):
+    def with_activity_counts(self):
+        return self.annotate(activity_count=models.Count("activities"))
+
+
+class PriorityArea(models.Model):
+    """One of the priority areas of a work plan, numbered as the plan numbers them."""
+
+    work_plan = models.ForeignKey(
+        WorkPlan,
+        on_delete=models.PROTECT,
+        related_name="priority_areas",
+        verbose_name=_("work plan"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    code = models.SlugField(
+        _("code"), max_length=40, blank=True, help_text=_("A stable key, e.g. CYBERCRIME.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    focus = models.TextField(
+        _("focus"), blank=True, help_text=_("The sub-areas the plan names, one per line.")
+    )
+
+    history = HistoricalRecords()
+    objects = PriorityAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "number"]
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan", "number"],
+                name="priorityarea_number_unique_in_plan",
+                violation_error_message=_(
+                    "This work plan already has a priority area with this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="priorityarea_number_positive",
+                violation_error_message=_("Priority areas are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def focus_items(self):
+        return [line.strip() for line in self.focus.splitlines() if line.strip()]
+
+
+class ActivityQuerySet(models.QuerySet):
+    def for_party(self, party):
+        """Activities the party leads or takes part in (subqueries, so no row is doubled)."""
+        leads = Activity.lead_parties.through.objects.filter(party=party)
+        takes_part = Activity.participating_parties.through.objects.filter(party=party)
+        return self.filter(
+            Q(pk__in=leads.values("activity_id")) | Q(pk__in=takes_part.values("activity_id"))
+        )
+
+
+class Activity(models.Model):
+    """A planned activity under a priority area."""
+
+    work_plan = models.ForeignKey(
+        WorkPlan,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        editable=False,
+        help_text=_("Always the priority area's work plan; kept here so codes are unique in it."),
+    )
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("priority area"),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[RegexValidator(r"^\d+(\.\d+)+$", _("Use numbers and dots, e.g. 2.3."))],
+        help_text=_("Starts with the priority area's number, e.g. 2.3."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    lead_parties = models.ManyToManyField(
+        Party, related_name="led_activities", blank=True, verbose_name=_("lead parties")
+    )
+    participating_parties = models.ManyToManyField(
+        Party,
+        related_name="participating_activities",
+        blank=True,
+        verbose_name=_("participating parties"),
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    expected_outcome = models.TextField(_("expected outcome"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Illustrative data, not an activity of the published plan."),
+    )
+
+    history = HistoricalRecords()
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority_area__number", "code"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan", "code"],
+                name="activity_code_unique_in_plan",
+                violation_error_message=_("This work plan already has an activity with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("planned_start"))
+                | Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True),
+                name="activity_planned_dates_in_order",
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self._derive_work_plan()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.priority_area_id is None:
+            return
+        self._derive_work_plan()
+        if self.code and not self.code.startswith(f"{self.priority_area.number}."):
+            raise ValidationError(
+                {
+                    "code": _("The code must start with the priority area's number (%(n)s.).")
+                    % {"n": self.priority_area.number}
+                }
+            )
+
+    def _derive_work_plan(self):
+        # Derived, never chosen: clean() needs it before the unique check, save() before writing.
+        self.work_plan_id = self.priority_area.work_plan_id
+
+
+class Indicator(models.Model):
+    """A measure of an activity's progress, with its baseline and target."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("activity")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "name"],
+                name="indicator_name_unique_in_activity",
+                violation_error_message=_("This activity already has an indicator with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})" if self.unit else self.name

@@ -1,0 +1,253 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from reports.exceptions import Conflict, NotPermitted
+from reports.models import (
+    Consultation,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressReport,
+    ReportingCycle,
+    ReportTransition,
+    SubmissionException,
+    SubmittedReport,
+)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "series", "ordinal", "date_display", "place_display", "host"]
+    list_filter = ["series", "format", "is_preparatory"]
+    list_select_related = ["host"]
+    search_fields = ["city", "outcome"]
+    autocomplete_fields = ["host", "co_chairs"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_display(self, consultation):
+        return consultation.date_display
+
+    @admin.display(description=_("place"), ordering="city")
+    def place_display(self, consultation):
+        return consultation.place_display
+
+
+class SubmissionExceptionInline(admin.TabularInline):
+    model = SubmissionException
+    fields = ["party", "reason", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    autocomplete_fields = ["party"]
+    extra = 0
+
+
+@admin.register(ReportingCycle)
+class ReportingCycleAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "work_plan",
+        "period_start",
+        "period_end",
+        "opens_on",
+        "deadline",
+        "closed_at",
+    ]
+    list_filter = ["work_plan"]
+    list_select_related = ["work_plan"]
+    search_fields = ["title"]
+    filter_horizontal = ["consultations"]
+    inlines = [SubmissionExceptionInline]
+
+    def save_formset(self, request, form, formset, change):
+        for exception in formset.save(commit=False):
+            if exception.granted_by_id is None:
+                exception.granted_by = request.user
+            exception.save()
+        for exception in formset.deleted_objects:
+            exception.delete()
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    fields = ["indicator", "value", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")
+
+
+class ReportTransitionInline(admin.TabularInline):
+    model = ReportTransition
+    fields = ["at", "actor", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class EvidenceFileInline(admin.TabularInline):
+    model = EvidenceFile
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    """Read-only reports, with the review buttons (accept, return, reopen) on each one."""
+
+    change_form_template = "admin/reports/progressreport/change_form.html"
+    actions = ["accept_selected"]
+    list_display = [
+        "activity_code",
+        "party",
+        "cycle",
+        "status",
+        "implementation_status",
+        "percent_complete",
+        "is_late",
+        "submitted_at",
+        "sample",
+    ]
+    list_filter = [
+        "status",
+        "implementation_status",
+        "is_late",
+        "cycle",
+        "party",
+        "activity__priority_area",
+    ]
+    list_select_related = ["activity", "party", "cycle"]
+    search_fields = ["activity__code", "activity__title", "achievements", "party__name"]
+    inlines = [IndicatorValueInline, EvidenceFileInline, ReportTransitionInline]
+    # Reports are written by officials and moved by the workflow; the admin only reads them.
+    readonly_fields = [
+        "cycle",
+        "activity",
+        "party",
+        "status",
+        *ProgressReport.CONTENT_FIELDS,
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_by",
+        "submitted_at",
+        "is_late",
+        "reviewed_by",
+        "reviewed_at",
+        "version",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("activity"), ordering="activity__code")
+    def activity_code(self, report):
+        return report.activity.code
+
+    @admin.display(description=_("sample"), boolean=True, ordering="activity__is_sample")
+    def sample(self, report):
+        return report.activity.is_sample
+
+    def get_urls(self):
+        review = self.admin_site.admin_view(require_POST(self.review_view))
+        name = f"{self.opts.app_label}_{self.opts.model_name}_review"
+        return [path("<int:pk>/review/<str:action>/", review, name=name), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = get_object_or_404(ProgressReport, pk=object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "review_actions": [
+                (action, ProgressReport.Action(action).label)
+                for action in report.allowed_actions(request.user)
+                if action in ProgressReport.REVIEW_ACTIONS
+            ],
+            "review_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_review",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_view(self, request, pk, action):
+        """Accept, return or reopen one report through the model's transition."""
+        report = get_object_or_404(ProgressReport, pk=pk)
+        if action not in ProgressReport.REVIEW_ACTIONS:
+            raise PermissionDenied
+        try:
+            report.transition(action, by=request.user, comment=request.POST.get("comment", ""))
+        except NotPermitted as refusal:
+            raise PermissionDenied(refusal.message) from None
+        except Conflict as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("%(report)s is now %(status)s.")
+                % {"report": report, "status": report.get_status_display()},
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
+        return redirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[pk])
+        )
+
+    @admin.action(description=_("Accept the selected reports"))
+    def accept_selected(self, request, queryset):
+        accepted, refused = 0, []
+        for report in queryset.select_related("activity", "party", "cycle"):
+            try:
+                report.transition(ProgressReport.Action.ACCEPT, by=request.user)
+                accepted += 1
+            except (NotPermitted, Conflict) as refusal:
+                refused.append(f"{report}: {refusal.message}")
+        if accepted:
+            self.message_user(
+                request,
+                ngettext("Accepted %d report.", "Accepted %d reports.", accepted) % accepted,
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+
+@admin.register(SubmittedReport)
+class SubmittedReportAdmin(ProgressReportAdmin):
+    """The review queue: submitted reports, oldest first."""
+
+    list_display = ["activity_code", "party", "cycle", "submitted_at", "is_late", "sample"]
+    list_filter = ["activity__priority_area", "party", "is_late", "cycle"]
+    ordering = ["submitted_at"]
+
+
+@admin.register(SubmissionException)
+class SubmissionExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ["party", "cycle", "granted_by", "granted_at"]
+    list_select_related = ["party", "cycle", "granted_by"]
+    list_filter = ["cycle", "party"]
+    search_fields = ["party__name", "reason"]
+    autocomplete_fields = ["party"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.granted_by_id is None:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,25 @@
+"""The workflow's refusals; views and the API turn each kind into one HTTP status."""
+
+
+class WorkflowError(Exception):
+    """A request the reporting workflow refuses; the message says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(WorkflowError):
+    """The user's role or party may not do this (403)."""
+
+
+class Conflict(WorkflowError):
+    """The report or cycle is not in a state that allows this (409)."""
+
+
+class EditConflict(Conflict):
+    """Someone else saved the report after this user loaded it."""
+
+    def __init__(self, message, changes):
+        super().__init__(message)
+        self.changes = changes

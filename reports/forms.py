@@ -1,0 +1,111 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.evidence import ACCEPT_ATTRIBUTE
+from reports.models import ProgressReport
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service that stores it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.ModelForm):
+    """What an official writes; indicator fields are added for the activity's indicators."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, Office documents or images; 10 MB each at most. You may choose several."),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ProgressReport.CONTENT_FIELDS
+        widgets = {
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "achievements": forms.Textarea(attrs={"rows": 5}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        self.indicator_errors = []
+        saved = {value.indicator_id: value for value in self.instance.indicator_values.all()}
+        for indicator in self.indicators:
+            value = saved.get(indicator.pk)
+            self.fields[f"indicator_{indicator.pk}_value"] = forms.DecimalField(
+                label=str(indicator),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=value.value if value else None,
+                help_text=_("Baseline %(baseline)s, target %(target)s.")
+                % {"baseline": indicator.baseline, "target": indicator.target},
+            )
+            self.fields[f"indicator_{indicator.pk}_note"] = forms.CharField(
+                label=_("Note, or why it was not measured"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=value.note if value else "",
+            )
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def content_fields(self):
+        return [self[name] for name in ProgressReport.CONTENT_FIELDS]
+
+    def indicator_rows(self):
+        return [
+            (
+                indicator,
+                self[f"indicator_{indicator.pk}_value"],
+                self[f"indicator_{indicator.pk}_note"],
+            )
+            for indicator in self.indicators
+        ]
+
+    def content(self):
+        return {name: self.cleaned_data[name] for name in ProgressReport.CONTENT_FIELDS}
+
+    def indicator_values(self):
+        return {
+            indicator.pk: (
+                self.cleaned_data[f"indicator_{indicator.pk}_value"],
+                self.cleaned_data[f"indicator_{indicator.pk}_note"].strip(),
+            )
+            for indicator in self.indicators
+        }
+
+    def add_domain_errors(self, error):
+        """Show a ValidationError from the model or a service next to the field it names."""
+        for field, messages in error.message_dict.items():
+            if field == "indicator_values":
+                self.indicator_errors.extend(messages)
+            else:
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to return or reopen a report; the official sees it."),
+    )

@@ -1,0 +1,616 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import ordinal
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
+from priorities.models import Activity, Indicator, Party, WorkPlan
+from reports.exceptions import Conflict, NotPermitted
+
+
+class Consultation(models.Model):
+    """One meeting of SOMTC+Japan (technical level) or AMMTC+Japan (strategic level)."""
+
+    class Series(models.TextChoices):
+        SOMTC_JAPAN = "somtc_japan", _("SOMTC+Japan")
+        AMMTC_JAPAN = "ammtc_japan", _("AMMTC+Japan")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+
+    series = models.CharField(_("series"), max_length=20, choices=Series.choices)
+    ordinal = models.PositiveSmallIntegerField(
+        _("ordinal"), null=True, blank=True, help_text=_("8 for the 8th; empty if not known.")
+    )
+    is_preparatory = models.BooleanField(
+        _("preparatory session"),
+        default=False,
+        help_text=_("A SOMTC+Japan session held just before AMMTC+Japan to prepare it."),
+    )
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    host = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_consultations",
+        verbose_name=_("host"),
+    )
+    co_chairs = models.ManyToManyField(
+        Party, blank=True, related_name="co_chaired_consultations", verbose_name=_("co-chairs")
+    )
+    outcome = models.TextField(_("what it decided"), blank=True)
+    sources = models.TextField(_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "series"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "ordinal"],
+                condition=Q(ordinal__isnull=False, is_preparatory=False),
+                name="consultation_ordinal_unique_in_series",
+                violation_error_message=_("This series already has a meeting with this ordinal."),
+            ),
+            models.CheckConstraint(
+                condition=partial_date_is_normalised("date", "date_precision"),
+                name="consultation_date_normalised",
+                violation_error_message=_(
+                    "A date known only to the month or year must be the 1st of it."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.date_display}"
+
+    @property
+    def name(self):
+        """'8th AMMTC+Japan', or 'SOMTC+Japan (preparatory)' when the ordinal is not known."""
+        name = self.get_series_display()
+        if self.ordinal:
+            name = f"{ordinal(self.ordinal)} {name}"
+        if self.is_preparatory:
+            name = _("%(name)s (preparatory)") % {"name": name}
+        return name
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def level(self):
+        if self.series == self.Series.SOMTC_JAPAN:
+            return _("technical level (senior officials)")
+        return _("strategic level (ministers)")
+
+    @property
+    def place_display(self):
+        if self.format == self.Format.ONLINE:
+            return _("online")
+        return self.city
+
+
+class ReportingCycleQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(opens_on__lte=day, closed_at__isnull=True)
+
+
+class ReportingCycle(models.Model):
+    """The annual call for progress reports on a work plan."""
+
+    work_plan = models.ForeignKey(
+        WorkPlan,
+        on_delete=models.PROTECT,
+        related_name="reporting_cycles",
+        verbose_name=_("work plan"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period covered: from"))
+    period_end = models.DateField(_("period covered: to"))
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateField(_("deadline"))
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        help_text=_("A closed cycle accepts no more submissions, except from parties granted one."),
+    )
+    consultations = models.ManyToManyField(
+        Consultation,
+        blank=True,
+        related_name="reporting_cycles",
+        verbose_name=_("consultations it feeds"),
+    )
+
+    history = HistoricalRecords()
+    objects = ReportingCycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan", "title"],
+                name="reportingcycle_title_unique_in_plan",
+                violation_error_message=_("This work plan already has a cycle with this title."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="reportingcycle_period_in_order",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opens_on")),
+                name="reportingcycle_deadline_after_opening",
+                violation_error_message=_("The deadline cannot be before the cycle opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+    def is_past_deadline(self, day=None):
+        return (day or timezone.localdate()) > self.deadline
+
+    def days_left(self, day=None):
+        return (self.deadline - (day or timezone.localdate())).days
+
+    def check_accepts_reports_from(self, party):
+        """Raise Conflict, saying why and whom to contact, if ``party`` may not file now."""
+        contact = settings.SECRETARIAT_CONTACT
+        if timezone.localdate() < self.opens_on:
+            raise Conflict(
+                _("%(cycle)s opens on %(day)s. Contact %(contact)s if you need it sooner.")
+                % {"cycle": self, "day": self.opens_on, "contact": contact}
+            )
+        if self.is_closed and not self.exceptions.filter(party=party).exists():
+            raise Conflict(
+                _(
+                    "%(cycle)s was closed on %(day)s and accepts no more reports. Contact "
+                    "%(contact)s to ask for an exception for %(party)s."
+                )
+                % {
+                    "cycle": self,
+                    "day": timezone.localdate(self.closed_at),
+                    "contact": contact,
+                    "party": party,
+                }
+            )
+
+
+class SubmissionException(models.Model):
+    """Leave for one party to file in a cycle after it was closed."""
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("cycle")
+    )
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        related_name="submission_exceptions",
+        verbose_name=_("party"),
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="granted_exceptions",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "party"]
+        verbose_name = _("submission exception")
+        verbose_name_plural = _("submission exceptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "party"],
+                name="submissionexception_once_per_party",
+                violation_error_message=_("This party already has an exception for this cycle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party} / {self.cycle}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reports ``user`` may see: the one access rule every screen and endpoint starts from.
+
+        The secretariat sees all; an official sees every report of their own party and the
+        accepted reports of the others; a reader sees accepted reports only.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_secretariat:
+            return self
+        accepted = Q(status=ProgressReport.Status.ACCEPTED)
+        if user.acting_party_id:
+            return self.filter(accepted | Q(party_id=user.acting_party_id))
+        if user.is_reader:
+            return self.filter(accepted)
+        return self.none()
+
+    def editable_by(self, user):
+        if not user.is_authenticated or not user.acting_party_id:
+            return self.none()
+        return self.filter(party_id=user.acting_party_id, status__in=ProgressReport.EDITABLE)
+
+    def accepted(self):
+        return self.filter(status=ProgressReport.Status.ACCEPTED)
+
+    def awaiting_review(self):
+        return self.filter(status=ProgressReport.Status.SUBMITTED).order_by("submitted_at")
+
+
+class ProgressReport(models.Model):
+    """One party's report on one activity in one reporting cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        ACCEPTED = "accepted", _("accepted")
+
+    class Implementation(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        DELAYED = "delayed", _("delayed")
+        SUSPENDED = "suspended", _("suspended")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submit")
+        ACCEPT = "accept", _("accept")
+        RETURN = "return", _("return")
+        REOPEN = "reopen", _("reopen")
+
+    # The state machine: action -> (states it may start from, state it leads to).
+    TRANSITIONS = {
+        Action.SUBMIT: ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+        Action.ACCEPT: ({Status.SUBMITTED}, Status.ACCEPTED),
+        Action.RETURN: ({Status.SUBMITTED}, Status.RETURNED),
+        Action.REOPEN: ({Status.ACCEPTED}, Status.RETURNED),
+    }
+    REVIEW_ACTIONS = frozenset({Action.ACCEPT, Action.RETURN, Action.REOPEN})
+    ACTIONS_NEEDING_A_REASON = frozenset({Action.RETURN, Action.REOPEN})
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    # What the author writes; everything else belongs to the workflow.
+    CONTENT_FIELDS = (
+        "implementation_status",
+        "percent_complete",
+        "achievements",
+        "challenges",
+        "next_steps",
+    )
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("cycle")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="reports", verbose_name=_("activity")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="reports", verbose_name=_("party")
+    )
+    status = models.CharField(
+        _("workflow status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    implementation_status = models.CharField(
+        _("implementation status"), max_length=12, choices=Implementation.choices, blank=True
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    achievements = models.TextField(_("achievements"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="written_reports",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_reports",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(
+        _("late"), default=False, help_text=_("Submitted after the cycle's deadline.")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every save; a stale save is refused.")
+    )
+
+    history = HistoricalRecords()
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "activity__code", "party__name"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "activity", "party"],
+                name="progressreport_one_per_party_activity_cycle",
+                violation_error_message=_(
+                    "This party already has a report on this activity in this cycle."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100)
+                | Q(percent_complete__isnull=True),
+                name="progressreport_percent_in_range",
+                violation_error_message=_("Percent complete must be between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity.code} / {self.party} / {self.cycle}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    def allowed_actions(self, user):
+        """The transitions ``user`` may start from this state, for buttons and API links."""
+        return [action for action in self.TRANSITIONS if self._refusal(action, user) is None]
+
+    @transaction.atomic
+    def transition(self, action, *, by, comment=""):
+        """Move the report along the workflow, as ``by``, and record the step in the timeline."""
+        locked = ProgressReport.objects.select_for_update().get(pk=self.pk)
+        refusal = locked._refusal(action, by)
+        if refusal:
+            raise refusal
+        if action in self.ACTIONS_NEEDING_A_REASON and not comment.strip():
+            raise ValidationError({"comment": _("Give a reason; the official will see it.")})
+        if action == self.Action.SUBMIT:
+            locked.check_complete()
+            self.cycle.check_accepts_reports_from(self.party)
+        self._apply(locked, action, by, comment)
+        self.refresh_from_db()
+        return self
+
+    def _refusal(self, action, user):
+        """The exception that refuses ``action`` by ``user`` now, or None if it is allowed."""
+        sources, _target = self.TRANSITIONS[action]
+        label = self.Action(action).label
+        if not user.is_authenticated:
+            return NotPermitted(_("Log in first."))
+        if action in self.REVIEW_ACTIONS:
+            if not user.is_secretariat:
+                return NotPermitted(
+                    _("Only the secretariat may %(action)s a report.") % {"action": label}
+                )
+        elif user.acting_party_id != self.party_id:
+            return NotPermitted(
+                _("Only an official of %(party)s may submit this report.") % {"party": self.party}
+            )
+        if self.status not in sources:
+            return Conflict(
+                _("Cannot %(action)s a report that is %(status)s.")
+                % {"action": label, "status": self.get_status_display()}
+            )
+        return None
+
+    def _apply(self, locked, action, by, comment):
+        now = timezone.now()
+        from_status = locked.status
+        locked.status = self.TRANSITIONS[action][1]
+        fields = ["status", "version", "updated_at"]
+        if action == self.Action.SUBMIT:
+            locked.submitted_by, locked.submitted_at = by, now
+            locked.is_late = self.cycle.is_past_deadline()
+            fields += ["submitted_by", "submitted_at", "is_late"]
+        else:
+            locked.reviewed_by, locked.reviewed_at = by, now
+            fields += ["reviewed_by", "reviewed_at"]
+        locked.version += 1
+        locked.updated_at = now
+        locked._history_user = by
+        locked.save(update_fields=fields)
+        locked.transitions.create(
+            from_status=from_status,
+            to_status=locked.status,
+            action=action,
+            actor=by,
+            comment=comment.strip(),
+        )
+
+    def check_complete(self):
+        """Raise ValidationError naming every field a reviewer needs and the report lacks."""
+        errors = {}
+        if not self.implementation_status:
+            errors["implementation_status"] = _("Choose the implementation status.")
+        if self.percent_complete is None:
+            errors["percent_complete"] = _("Give the percent complete (0-100).")
+        if not self.achievements.strip():
+            errors["achievements"] = _("Describe what was achieved.")
+        values = {v.indicator_id: v for v in self.indicator_values.all()}
+        missing = [
+            indicator.name
+            for indicator in self.activity.indicators.all()
+            if not (values.get(indicator.pk) and values[indicator.pk].is_reported)
+        ]
+        if missing:
+            errors["indicator_values"] = _(
+                "Give a value or a 'not measured' note for: %(names)s."
+            ) % {"names": ", ".join(missing)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorValue(models.Model):
+    """What a report says of one indicator of its activity."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+        verbose_name=_("report"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Required when the indicator was not measured.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "indicator"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="indicatorvalue_once_per_report",
+                violation_error_message=_("This report already has a value for this indicator."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value if self.value is not None else self.note}"
+
+    @property
+    def is_reported(self):
+        return self.value is not None or bool(self.note.strip())
+
+
+class ReportTransition(models.Model):
+    """One step of a report's workflow: who moved it, when, from where to where, and why."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("report"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=ProgressReport.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=ProgressReport.Status.choices)
+    action = models.CharField(_("action"), max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="report_transitions",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+
+    def __str__(self):
+        return f"{self.report_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+def evidence_path(instance, filename):
+    # The stored name never comes from the user; only the checked extension is kept.
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class EvidenceFile(models.Model):
+    """A document attached to a report as evidence."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("report"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="uploaded_evidence",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class SubmittedReportManager(models.Manager.from_queryset(ProgressReportQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().awaiting_review()
+
+
+class SubmittedReport(ProgressReport):
+    """The secretariat's review queue: submitted reports, oldest first."""
+
+    objects = SubmittedReportManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("report awaiting review")
+        verbose_name_plural = _("review queue")

@@ -1,0 +1,176 @@
+"""Workflows that touch several models: starting a report and saving what an official wrote.
+
+The transitions (submit, accept, return, reopen) are ``ProgressReport.transition``; the web
+screens, the admin and the API call these functions and that method, never their own copies.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from priorities.models import Activity
+from reports.evidence import inspect_upload, sha256_of
+from reports.exceptions import Conflict, EditConflict, NotPermitted
+from reports.models import EvidenceFile, IndicatorValue, ProgressReport
+
+
+def check_can_report(*, user, activity, cycle):
+    """Raise unless ``user`` is an official whose party takes part in ``activity``."""
+    if not user.is_authenticated or not user.acting_party_id:
+        raise NotPermitted(_("Only an official of a party can write a report."))
+    if activity.work_plan_id != cycle.work_plan_id:
+        raise Conflict(_("This activity is not part of the cycle's work plan."))
+    if not Activity.objects.for_party(user.acting_party_id).filter(pk=activity.pk).exists():
+        raise NotPermitted(
+            _("%(party)s neither leads nor takes part in activity %(code)s.")
+            % {"party": user.party, "code": activity.code}
+        )
+    cycle.check_accepts_reports_from(user.party)
+
+
+@transaction.atomic
+def start_report(*, user, activity, cycle):
+    """Create ``user``'s party's draft on ``activity`` in ``cycle``, or return the existing one."""
+    check_can_report(user=user, activity=activity, cycle=cycle)
+    existing = ProgressReport.objects.filter(
+        cycle=cycle, activity=activity, party_id=user.acting_party_id
+    ).first()
+    if existing:
+        return existing
+    report = ProgressReport(cycle=cycle, activity=activity, party=user.party, created_by=user)
+    report._history_user = user
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Another request created it between the check and the insert.
+        return ProgressReport.objects.get(cycle=cycle, activity=activity, party=user.party)
+    report.transitions.create(to_status=report.status, action="create", actor=user)
+    return report
+
+
+@transaction.atomic
+def save_report(*, report, user, content, expected_version, indicator_values=None, files=()):
+    """Save what ``user`` wrote in a draft or returned report.
+
+    ``content`` maps field names of ``ProgressReport.CONTENT_FIELDS`` to values;
+    ``indicator_values`` maps Indicator ids to ``(value, note)``; ``files`` are uploads.
+    A save made from version N when the report is at a later version is refused with
+    EditConflict, which lists what the saved report says that differs from this save.
+    """
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    check_editable(locked, user)
+    indicator_values = indicator_values or {}
+    if locked.version != expected_version:
+        raise _edit_conflict(locked, content, indicator_values)
+    for name, value in content.items():
+        if name not in ProgressReport.CONTENT_FIELDS:
+            raise ValidationError({name: _("This field cannot be set.")})
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["cycle", "activity", "party", "created_by"])
+    _save_indicator_values(locked, user, indicator_values)
+    for upload in files:
+        attach_evidence(report=locked, user=user, upload=upload)
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked._history_user = user
+    locked.save(update_fields=[*content, "version", "updated_at"])
+    return locked
+
+
+def check_editable(report, user):
+    if user.acting_party_id != report.party_id:
+        raise NotPermitted(
+            _("Only an official of %(party)s may change this report.") % {"party": report.party}
+        )
+    if not report.is_editable:
+        raise Conflict(
+            _("This report is %(status)s and can no longer be changed.")
+            % {"status": report.get_status_display()}
+        )
+
+
+def _save_indicator_values(report, user, indicator_values):
+    indicators = {indicator.pk: indicator for indicator in report.activity.indicators.all()}
+    existing = {value.indicator_id: value for value in report.indicator_values.all()}
+    for indicator_id, (value, note) in indicator_values.items():
+        if indicator_id not in indicators:
+            raise ValidationError(
+                {
+                    "indicator_values": _("Indicator %(id)s is not one of this activity's.")
+                    % {"id": indicator_id}
+                }
+            )
+        row = existing.get(indicator_id) or IndicatorValue(report=report, indicator_id=indicator_id)
+        if row.pk and row.value == value and row.note == note:
+            continue
+        row.value, row.note = value, note
+        row._history_user = user
+        row.save()
+
+
+def attach_evidence(*, report, user, upload):
+    """Store an upload checked by its content, with its size and SHA-256."""
+    content_type = inspect_upload(upload)
+    evidence = EvidenceFile(
+        report=report,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        uploaded_by=user,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+def _edit_conflict(saved, content, indicator_values):
+    changes = [
+        {
+            "field": name,
+            "label": str(ProgressReport._meta.get_field(name).verbose_name),
+            "saved": _display(saved, name),
+            "yours": _display_value(saved, name, value),
+        }
+        for name, value in content.items()
+        if name in ProgressReport.CONTENT_FIELDS and getattr(saved, name) != value
+    ]
+    saved_values = {v.indicator_id: v for v in saved.indicator_values.select_related("indicator")}
+    for indicator_id, (value, note) in indicator_values.items():
+        row = saved_values.get(indicator_id)
+        if row and (row.value, row.note) != (value, note):
+            changes.append(
+                {
+                    "field": f"indicator-{indicator_id}",
+                    "label": str(row.indicator),
+                    "saved": f"{row.value if row.value is not None else ''} {row.note}".strip(),
+                    "yours": f"{value if value is not None else ''} {note}".strip(),
+                }
+            )
+    last = saved.history.select_related("history_user").first()
+    who = last.history_user if last and last.history_user else _("someone else")
+    return EditConflict(
+        _(
+            "%(who)s saved this report at %(when)s, after you opened it. Nothing of yours was "
+            "saved. Compare the differences below, then save again to keep your version."
+        )
+        % {"who": who, "when": timezone.localtime(saved.updated_at).strftime("%Y-%m-%d %H:%M")},
+        changes=changes,
+    )
+
+
+def _display(report, name):
+    field = ProgressReport._meta.get_field(name)
+    if field.choices:
+        return getattr(report, f"get_{name}_display")()
+    value = getattr(report, name)
+    return "" if value is None else str(value)
+
+
+def _display_value(report, name, value):
+    field = ProgressReport._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return "" if value is None else str(value)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path("my-reporting/", views.my_reporting, name="my_reporting"),
+    path(
+        "cycles/<int:cycle_id>/activities/<int:activity_id>/start/",
+        views.start,
+        name="report_start",
+    ),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/<str:action>/", views.report_transition, name="report_transition"),
+    path(
+        "reports/<int:pk>/files/<int:file_id>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+]

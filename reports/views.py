@@ -1,0 +1,216 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from priorities.models import Activity
+from reports.exceptions import Conflict, EditConflict, NotPermitted
+from reports.forms import ReasonForm, ReportForm
+from reports.models import EvidenceFile, ProgressReport, ReportingCycle, ReportTransition
+from reports.services import save_report, start_report
+
+
+def _get_report_for_user(request, pk):
+    """The report if ``request.user`` may see it; any other id answers 404."""
+    reports = ProgressReport.objects.visible_to(request.user).select_related(
+        "cycle", "activity__priority_area", "party", "created_by", "submitted_by", "reviewed_by"
+    )
+    return get_object_or_404(reports, pk=pk)
+
+
+@login_required
+def my_reporting(request):
+    """An official's cycle at a glance: one row per activity of their party, with its report."""
+    if not request.user.acting_party_id:
+        raise PermissionDenied(_("My reporting is for officials of a party."))
+    party = request.user.party
+    today = timezone.localdate()
+    cycles = list(ReportingCycle.objects.filter(opens_on__lte=today).order_by("-opens_on"))
+    cycle = _chosen_cycle(request, cycles, party)
+    rows = []
+    if cycle:
+        returns = ReportTransition.objects.filter(to_status=ProgressReport.Status.RETURNED)
+        reports = ProgressReport.objects.filter(cycle=cycle, party=party).prefetch_related(
+            Prefetch("transitions", queryset=returns.order_by("-at"), to_attr="returns")
+        )
+        activities = (
+            Activity.objects.for_party(party)
+            .filter(work_plan=cycle.work_plan)
+            .select_related("priority_area")
+            .prefetch_related(Prefetch("reports", queryset=reports, to_attr="party_reports"))
+            .order_by("priority_area__number", "code")
+        )
+        rows = [(activity, next(iter(activity.party_reports), None)) for activity in activities]
+    return render(
+        request,
+        "reports/my_reporting.html",
+        {"party": party, "cycle": cycle, "cycles": cycles, "rows": rows, "today": today},
+    )
+
+
+def _chosen_cycle(request, cycles, party):
+    chosen = request.GET.get("cycle")
+    if chosen:
+        return next((c for c in cycles if str(c.pk) == chosen), None)
+    return next((c for c in cycles if not c.is_closed), cycles[0] if cycles else None)
+
+
+@login_required
+@require_POST
+def start(request, cycle_id, activity_id):
+    cycle = get_object_or_404(ReportingCycle, pk=cycle_id)
+    activity = get_object_or_404(Activity, pk=activity_id)
+    try:
+        report = start_report(user=request.user, activity=activity, cycle=cycle)
+    except NotPermitted as refusal:
+        raise PermissionDenied(refusal.message) from None
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+        return redirect("my_reporting")
+    return redirect("report_edit", pk=report.pk)
+
+
+@login_required
+def report_list(request):
+    reports = (
+        ProgressReport.objects.visible_to(request.user)
+        .select_related("cycle", "activity", "party")
+        .order_by("-cycle__period_start", "activity__code", "party__name")
+    )
+    status = request.GET.get("status")
+    if status in ProgressReport.Status.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {"page": page, "status": status, "statuses": ProgressReport.Status.choices},
+    )
+
+
+@login_required
+def report_detail(request, pk, *, reason_form=None, status=200):
+    report = _get_report_for_user(request, pk)
+    timeline = list(report.transitions.select_related("actor"))
+    returns = [step for step in timeline if step.to_status == ProgressReport.Status.RETURNED]
+    context = {
+        "report": report,
+        "return_reason": returns[-1]
+        if returns and report.status == report.Status.RETURNED
+        else None,
+        "values": report.indicator_values.select_related("indicator"),
+        "missing_indicators": report.activity.indicators.exclude(values__report=report),
+        "files": report.evidence_files.all(),
+        "timeline": timeline,
+        "actions": report.allowed_actions(request.user),
+        "can_edit": report.is_editable and request.user.acting_party_id == report.party_id,
+        "reason_form": reason_form or ReasonForm(),
+    }
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def report_transition(request, pk, action):
+    """Submit, accept, return or reopen: the model decides who may, from which state."""
+    report = _get_report_for_user(request, pk)
+    if action not in ProgressReport.Action.values:
+        raise PermissionDenied(_("Unknown action."))
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        report.transition(action, by=request.user, comment=form.cleaned_data.get("comment", ""))
+    except NotPermitted as refusal:
+        raise PermissionDenied(refusal.message) from None
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+        return report_detail(request, pk, status=409)
+    except ValidationError as error:
+        if action == ProgressReport.Action.SUBMIT:
+            messages.error(request, _("Not submitted: complete the fields marked below."))
+            return report_edit(request, pk, submit_errors=error)
+        form.add_error("comment", error.message_dict.get("comment"))
+        return report_detail(request, pk, reason_form=form, status=400)
+    messages.success(
+        request, _("The report is now %(status)s.") % {"status": report.get_status_display()}
+    )
+    return redirect("report_detail", pk=pk)
+
+
+@login_required
+def report_edit(request, pk, *, submit_errors=None):
+    report = _get_report_for_user(request, pk)
+    if request.user.acting_party_id != report.party_id:
+        raise PermissionDenied(
+            _("Only an official of %(party)s may change this report.") % {"party": report.party}
+        )
+    if not report.is_editable:
+        raise PermissionDenied(
+            _("This report is %(status)s and can no longer be changed.")
+            % {"status": report.get_status_display()}
+        )
+    indicators = report.activity.indicators.all()
+    conflict = None
+    if request.method == "POST" and submit_errors is None:
+        form = ReportForm(request.POST, request.FILES, instance=report, indicators=indicators)
+        if form.is_valid():
+            result = _save_from_form(request, report, form)
+            if not isinstance(result, EditConflict):
+                return result
+            conflict = result
+    else:
+        form = ReportForm(instance=report, indicators=indicators)
+        if submit_errors is not None:
+            form.add_domain_errors(submit_errors)
+    if request.FILES and (form.errors or conflict):
+        messages.warning(request, _("Files were not saved; please choose them again."))
+    context = {"report": report, "form": form, "conflict": conflict}
+    status = 409 if conflict else 400 if form.errors or form.indicator_errors else 200
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+def _save_from_form(request, report, form):
+    """Save the draft, then submit it if asked; return a response or the EditConflict."""
+    try:
+        report = save_report(
+            report=report,
+            user=request.user,
+            content=form.content(),
+            indicator_values=form.indicator_values(),
+            files=form.cleaned_data["files"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except EditConflict as conflict:
+        # Keep the user's text; the next save is made knowingly over the saved version.
+        form.data = form.data.copy()
+        form.data["version"] = ProgressReport.objects.get(pk=report.pk).version
+        return conflict
+    except ValidationError as error:
+        form.add_domain_errors(error)
+        return render(
+            request, "reports/report_form.html", {"report": report, "form": form}, status=400
+        )
+    if "submit" not in request.POST:
+        messages.success(request, _("Draft saved."))
+        return redirect("report_detail", pk=report.pk)
+    return report_transition(request, report.pk, ProgressReport.Action.SUBMIT)
+
+
+@login_required
+def evidence_download(request, pk, file_id):
+    report = _get_report_for_user(request, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=file_id, report=report)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
