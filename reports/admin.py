@@ -157,6 +157,10 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def revert_disabled(self, request, obj=None):
+        # A revert would bypass the workflow; history is for reading.
+        return True
+
     @admin.display(description=_("activity"), ordering="activity__code")
     def activity_code(self, report):
         return report.activity.code
@@ -236,6 +240,10 @@ class SubmittedReportAdmin(ProgressReportAdmin):
     list_display = ["activity_code", "party", "cycle", "submitted_at", "is_late", "sample"]
     list_filter = ["activity__priority_area", "party", "is_late", "cycle"]
     ordering = ["submitted_at"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history is kept on the report itself, not on this view of it.
+        return redirect(reverse("admin:reports_progressreport_history", args=[object_id]))
 
 
 @admin.register(SubmissionException)

@@ -68,6 +68,13 @@ class ReportForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
+    def bound_to_saved(self):
+        """The same form bound to the saved values, so that errors can be shown beside them."""
+        data = {name: self[name].value() for name in self.fields if name != "files"}
+        bound = ReportForm(data, instance=self.instance, indicators=self.indicators)
+        bound.is_valid()
+        return bound
+
     def content_fields(self):
         return [self[name] for name in ProgressReport.CONTENT_FIELDS]
 

@@ -112,7 +112,10 @@ def _save_indicator_values(report, user, indicator_values):
 
 def attach_evidence(*, report, user, upload):
     """Store an upload checked by its content, with its size and SHA-256."""
-    content_type = inspect_upload(upload)
+    try:
+        content_type = inspect_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from None
     evidence = EvidenceFile(
         report=report,
         original_name=upload.name[:255],

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,9 +42,11 @@ def my_reporting(request):
         )
         activities = (
             Activity.objects.for_party(party)
-            .filter(work_plan=cycle.work_plan)
+            .filter(work_plan_id=cycle.work_plan_id)
             .select_related("priority_area")
-            .prefetch_related(Prefetch("reports", queryset=reports, to_attr="party_reports"))
+            .prefetch_related(
+                "lead_parties", Prefetch("reports", queryset=reports, to_attr="party_reports")
+            )
             .order_by("priority_area__number", "code")
         )
         rows = [(activity, next(iter(activity.party_reports), None)) for activity in activities]
@@ -160,23 +163,32 @@ def report_edit(request, pk, *, submit_errors=None):
     if request.method == "POST" and submit_errors is None:
         form = ReportForm(request.POST, request.FILES, instance=report, indicators=indicators)
         if form.is_valid():
-            result = _save_from_form(request, report, form)
-            if not isinstance(result, EditConflict):
-                return result
-            conflict = result
+            outcome = _save_from_form(request, report, form)
+            if isinstance(outcome, HttpResponseBase):
+                return outcome
+            conflict = outcome
+        else:
+            _ask_for_files_again(request)
     else:
         form = ReportForm(instance=report, indicators=indicators)
         if submit_errors is not None:
+            form = form.bound_to_saved()
             form.add_domain_errors(submit_errors)
-    if request.FILES and (form.errors or conflict):
-        messages.warning(request, _("Files were not saved; please choose them again."))
     context = {"report": report, "form": form, "conflict": conflict}
     status = 409 if conflict else 400 if form.errors or form.indicator_errors else 200
     return render(request, "reports/report_form.html", context, status=status)
 
 
+def _ask_for_files_again(request):
+    if request.FILES:
+        messages.warning(request, _("Files were not saved; please choose them again."))
+
+
 def _save_from_form(request, report, form):
-    """Save the draft, then submit it if asked; return a response or the EditConflict."""
+    """Save the draft, then submit it if asked.
+
+    Return a response when done, else the EditConflict or None, with the errors on the form.
+    """
     try:
         report = save_report(
             report=report,
@@ -188,18 +200,35 @@ def _save_from_form(request, report, form):
         )
     except EditConflict as conflict:
         # Keep the user's text; the next save is made knowingly over the saved version.
-        form.data = form.data.copy()
-        form.data["version"] = ProgressReport.objects.get(pk=report.pk).version
+        _set_version(form, ProgressReport.objects.get(pk=report.pk).version)
+        _ask_for_files_again(request)
         return conflict
     except ValidationError as error:
         form.add_domain_errors(error)
-        return render(
-            request, "reports/report_form.html", {"report": report, "form": form}, status=400
-        )
+        _ask_for_files_again(request)
+        return None
     if "submit" not in request.POST:
         messages.success(request, _("Draft saved."))
         return redirect("report_detail", pk=report.pk)
-    return report_transition(request, report.pk, ProgressReport.Action.SUBMIT)
+    try:
+        report.transition(ProgressReport.Action.SUBMIT, by=request.user)
+    except ValidationError as error:
+        _set_version(form, report.version)
+        form.add_domain_errors(error)
+        messages.warning(request, _("Draft saved, but not submitted: complete the fields marked."))
+        return None
+    except (NotPermitted, Conflict) as refusal:
+        messages.error(
+            request, _("Draft saved, but not submitted: %(why)s") % {"why": refusal.message}
+        )
+        return redirect("report_detail", pk=report.pk)
+    messages.success(request, _("The report was submitted to the secretariat."))
+    return redirect("report_detail", pk=report.pk)
+
+
+def _set_version(form, version):
+    form.data = form.data.copy()
+    form.data["version"] = version
 
 
 @login_required

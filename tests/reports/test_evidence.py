@@ -1,0 +1,138 @@
+"""Evidence files: the type is read from the content, and only those who may see the report
+may download them."""
+
+import hashlib
+import io
+
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reports.models import EvidenceFile
+from reports.services import start_report
+from tests.conftest import make_report
+from tests.reports.test_report_form import form_data
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def word_document():
+    document = docx.Document()
+    document.add_paragraph("Attendance list: 40 investigators.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, report, *files, **overrides):
+    data = {**form_data(report, **overrides), "files": list(files), "save": "1"}
+    return client.post(f"/reports/{report.pk}/edit/", data)
+
+
+def test_an_allowed_file_is_stored_with_its_size_and_checksum(client, official_id, activity, cycle):
+    report = start_report(user=official_id, activity=activity, cycle=cycle)
+    client.force_login(official_id)
+    content = word_document()
+    response = upload(client, report, SimpleUploadedFile("attendance.docx", content))
+    assert response.status_code == 302
+    stored = EvidenceFile.objects.get(report=report)
+    assert stored.original_name == "attendance.docx"
+    assert stored.size == len(content)
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    assert stored.uploaded_by == official_id
+    assert stored.content_type.endswith("wordprocessingml.document")
+
+    download = client.get(f"/reports/{report.pk}/files/{stored.pk}/")
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content)
+    assert body == content
+    assert docx.Document(io.BytesIO(body)).paragraphs[0].text.startswith("Attendance list")
+    assert 'attachment; filename="attendance.docx"' in download["Content-Disposition"]
+
+
+def test_several_files_can_be_attached_at_once(client, official_id, activity, cycle):
+    report = start_report(user=official_id, activity=activity, cycle=cycle)
+    client.force_login(official_id)
+    response = upload(
+        client, report, SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("photo.png", PNG)
+    )
+    assert response.status_code == 302
+    assert sorted(report.evidence_files.values_list("original_name", flat=True)) == [
+        "a.pdf",
+        "photo.png",
+    ]
+
+
+def test_a_file_whose_content_does_not_match_its_name_is_refused_and_nothing_is_lost(
+    client, official_id, activity, cycle
+):
+    report = start_report(user=official_id, activity=activity, cycle=cycle)
+    client.force_login(official_id)
+    response = upload(
+        client,
+        report,
+        SimpleUploadedFile("report.pdf", PNG),
+        achievements="Typed before the upload failed",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The content of report.pdf is not a .pdf file, whatever its name says." in html
+    assert "Typed before the upload failed</textarea>" in html
+    assert "Files were not saved; please choose them again." in html
+    assert not EvidenceFile.objects.exists()
+
+
+def test_a_file_of_a_type_not_accepted_is_refused(client, official_id, activity, cycle):
+    report = start_report(user=official_id, activity=activity, cycle=cycle)
+    client.force_login(official_id)
+    response = upload(client, report, SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\0" * 60))
+    assert response.status_code == 400
+    assert "run.exe is not an accepted type." in response.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused(client, settings, official_id, activity, cycle):
+    settings.EVIDENCE_MAX_BYTES = 100
+    report = start_report(user=official_id, activity=activity, cycle=cycle)
+    client.force_login(official_id)
+    response = upload(client, report, SimpleUploadedFile("big.pdf", PDF + b"\0" * 200))
+    assert response.status_code == 400
+    assert (
+        "big.pdf is 245\xa0bytes; a file may be 100\xa0bytes at most." in response.content.decode()
+    )
+
+
+def test_files_are_served_only_to_those_who_may_see_the_report(
+    client, official_id, official_jp, secretariat, reader, activity, cycle
+):
+    report = make_report(official_jp, activity, cycle, "submitted")
+    from reports.services import attach_evidence
+
+    evidence = attach_evidence(
+        report=report, user=official_jp, upload=SimpleUploadedFile("minutes.pdf", PDF)
+    )
+    url = f"/reports/{report.pk}/files/{evidence.pk}/"
+    expected = {official_jp: 200, secretariat: 200, official_id: 404, reader: 404}
+    for user, status in expected.items():
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    client.logout()
+    assert client.get(url).status_code == 302
+
+    report.transition("accept", by=secretariat)
+    for user in (official_id, reader):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+
+
+def test_a_file_id_of_another_report_is_not_found(
+    client, official_id, official_jp, activity, cycle
+):
+    from reports.services import attach_evidence
+
+    mine = make_report(official_id, activity, cycle)
+    theirs = make_report(official_jp, activity, cycle)
+    evidence = attach_evidence(
+        report=theirs, user=official_jp, upload=SimpleUploadedFile("x.pdf", PDF)
+    )
+    client.force_login(official_id)
+    assert client.get(f"/reports/{mine.pk}/files/{evidence.pk}/").status_code == 404

@@ -1,0 +1,175 @@
+"""Every admin page answers, and no changelist issues a query per row."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ammtc_tracker.models import Role, User
+from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from reports.models import (
+    Consultation,
+    ProgressReport,
+    ReportingCycle,
+    SubmissionException,
+    SubmittedReport,
+)
+from tests.conftest import make_activity, make_cycle, make_report, make_user
+
+counter = itertools.count(1)
+
+
+def add_parties(plan, n):
+    for _ in range(n):
+        i = next(counter)
+        Party.objects.create(code=f"Q{i:03d}"[:4], name=f"Body {i}", kind=Party.Kind.ASEAN_BODY)
+
+
+def add_work_plans(plan, n):
+    for _ in range(n):
+        i = next(counter)
+        WorkPlan.objects.create(title=f"Plan {i}", first_year=2000, last_year=2004)
+
+
+def add_priority_areas(plan, n):
+    other = WorkPlan.objects.create(title=f"Plan {next(counter)}", first_year=2000, last_year=2004)
+    for number in range(1, n + 1):
+        PriorityArea.objects.create(work_plan=other, number=number, title=f"Area {number}")
+
+
+def add_activities(plan, n):
+    for _ in range(n):
+        make_activity(plan, f"1.{next(counter)}", leads=["ID", "JP"], participants=["TH"])
+
+
+def add_indicators(plan, n):
+    activity = make_activity(plan, f"2.{next(counter)}", indicators=0)
+    for _ in range(n):
+        Indicator.objects.create(activity=activity, name=f"Indicator {next(counter)}")
+
+
+def add_consultations(plan, n):
+    for _ in range(n):
+        Consultation.objects.create(
+            series=Consultation.Series.SOMTC_JAPAN,
+            ordinal=100 + next(counter),
+            date=datetime.date(2030, 6, 1),
+            host=Party.objects.get(code="ID"),
+        )
+
+
+def add_cycles(plan, n):
+    for _ in range(n):
+        make_cycle(plan, title=f"Cycle {next(counter)}")
+
+
+def add_exceptions(plan, n):
+    secretariat = User.objects.filter(username="admin").get()
+    cycle = make_cycle(plan, title=f"Cycle {next(counter)}", closed_at=timezone.now())
+    parties = Party.objects.exclude(submission_exceptions__cycle=cycle)[:n]
+    if len(parties) < n:
+        add_parties(plan, n - len(parties))
+        parties = Party.objects.exclude(submission_exceptions__cycle=cycle)[:n]
+    for party in parties:
+        SubmissionException.objects.create(
+            cycle=cycle, party=party, reason="Late", granted_by=secretariat
+        )
+
+
+def official(code="ID"):
+    user = User.objects.filter(username=f"official.{code}").first()
+    return user or make_user(f"official.{code}", Role.OFFICIAL, code)
+
+
+def add_reports(plan, n, state="submitted"):
+    cycle = make_cycle(plan, title=f"Cycle {next(counter)}")
+    reviewer = User.objects.get(username="admin")
+    for _ in range(n):
+        activity = make_activity(plan, f"3.{next(counter)}", leads=["ID"])
+        make_report(official(), activity, cycle, state, reviewer)
+
+
+def add_users(plan, n):
+    for _ in range(n):
+        make_user(f"user{next(counter)}", Role.OFFICIAL, "TH")
+
+
+def add_groups(plan, n):
+    for _ in range(n):
+        Group.objects.create(name=f"Group {next(counter)}")
+
+
+FACTORIES = {
+    Party: add_parties,
+    WorkPlan: add_work_plans,
+    PriorityArea: add_priority_areas,
+    Activity: add_activities,
+    Indicator: add_indicators,
+    Consultation: add_consultations,
+    ReportingCycle: add_cycles,
+    SubmissionException: add_exceptions,
+    ProgressReport: add_reports,
+    SubmittedReport: add_reports,
+    User: add_users,
+    Group: add_groups,
+}
+
+
+def test_every_registered_model_has_a_factory_here():
+    assert set(admin.site._registry) == set(FACTORIES)
+
+
+def url(model, page, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+
+
+@pytest.fixture
+def admin_client_with_data(client, superuser, plan):
+    for factory in FACTORIES.values():
+        factory(plan, 1)
+    client.force_login(superuser)
+    return client
+
+
+@pytest.mark.parametrize("model", list(FACTORIES), ids=lambda m: m.__name__)
+def test_every_admin_page_answers_for_a_superuser(admin_client_with_data, model):
+    client = admin_client_with_data
+    assert client.get(url(model, "changelist")).status_code == 200
+    model_admin = admin.site._registry[model]
+    add_status = client.get(url(model, "add")).status_code
+    assert add_status == (200 if model_admin.has_add_permission(_request()) else 403)
+    obj = model._default_manager.order_by("-pk").first()
+    assert client.get(url(model, "change", obj.pk)).status_code == 200
+    history = client.get(url(model, "history", obj.pk), follow=True)
+    assert history.status_code == 200
+    assert history.templates[0].name.endswith("object_history.html")
+
+
+def _request():
+    class Request:
+        user = User(is_superuser=True, is_active=True, is_staff=True)
+
+    return Request()
+
+
+def changelist_queries(client, model):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url(model, "changelist"))
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("model", list(FACTORIES), ids=lambda m: m.__name__)
+def test_changelist_query_count_does_not_grow_with_rows(client, superuser, plan, model):
+    client.force_login(superuser)
+    FACTORIES[model](plan, 5)
+    at_five = changelist_queries(client, model)
+    FACTORIES[model](plan, 45)
+    assert model._default_manager.count() >= 50
+    assert changelist_queries(client, model) == at_five

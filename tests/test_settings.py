@@ -1,0 +1,41 @@
+"""Settings come from the environment and fail loudly on a bad value."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_check(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("AMMTC_ENV", "SECRET_KEY")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_a_malformed_boolean_stops_the_process():
+    result = run_check(AMMTC_ENV="development", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean (true/false/1/0), not 'maybe'." in result.stderr
+
+
+def test_production_with_a_secret_key_starts_with_debug_off():
+    result = run_check(SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_environment_name_stops_the_process():
+    result = run_check(AMMTC_ENV="staging")
+    assert "AMMTC_ENV must be production, development or test, not 'staging'." in result.stderr
