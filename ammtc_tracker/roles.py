@@ -24,7 +24,7 @@ SECRETARIAT_PERMISSIONS = {
         "reporttransition": "view",
         "evidencefile": "view",
     },
-    "ammtc_tracker": {"user": "view add change"},
+    "ammtc_tracker": {"user": "view add change", "apitoken": "view change"},
 }
 
 

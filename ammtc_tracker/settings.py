@@ -205,3 +205,47 @@ SECRETARIAT_CONTACT = os.environ.get("SECRETARIAT_CONTACT", "the ASEAN Secretari
 # Locally, serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
+
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes anonymous requests answer 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ammtc_tracker.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "ammtc_tracker.api_limits.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["ammtc_tracker.api_limits.UserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "ammtc_tracker.api.AutoSchema",
+    "EXCEPTION_HANDLER": "ammtc_tracker.api.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "10000/hour" if LOCAL else "1200/hour")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AMMTC Tracker API",
+    "DESCRIPTION": (
+        "Implementation status of the ASEAN-Japan Work Plan to Combat Transnational Crime "
+        "2023-2027: the work plan, reporting cycles, progress reports and their workflow. "
+        "Authenticate with a personal token from your profile page: `Authorization: Token <key>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "WorkflowStatusEnum": "reports.models.ProgressReport.Status",
+        "ImplementationStatusEnum": "reports.models.ProgressReport.Implementation",
+        "DatePrecisionEnum": "priorities.dates.DatePrecision",
+    },
+}

@@ -1,9 +1,37 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from ammtc_tracker import views
+from priorities import api as priorities_api
+from reports import api as reports_api
+
+# Swagger UI sets inline styles; its page alone allows them.
+api_docs = csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
+
+router = SimpleRouter()
+router.register("parties", priorities_api.PartyViewSet)
+router.register("work-plans", priorities_api.WorkPlanViewSet)
+router.register("priority-areas", priorities_api.PriorityAreaViewSet)
+router.register("activities", priorities_api.ActivityViewSet)
+router.register("indicators", priorities_api.IndicatorViewSet)
+router.register("consultations", reports_api.ConsultationViewSet)
+router.register("cycles", reports_api.ReportingCycleViewSet)
+router.register("reports", reports_api.ProgressReportViewSet, basename="report")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/status/", reports_api.StatusView.as_view(), name="api-status"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("", include("priorities.urls")),
     path("", include("reports.urls")),
 ]

@@ -147,6 +147,25 @@ class PriorityAreaQuerySet(models.QuerySet):
     def with_activity_counts(self):
         return self.annotate(activity_count=models.Count("activities"))
 
+    def with_status_counts(self, reports):
+        """Annotate each area with its reports among ``reports``: how many, the average percent
+        complete, and one count per implementation status (``status_<value>``); one query."""
+        from reports.models import ProgressReport
+
+        in_scope = Q(activities__reports__in=reports)
+        counts = {
+            f"status_{value}": models.Count(
+                "activities__reports",
+                filter=in_scope & Q(activities__reports__implementation_status=value),
+            )
+            for value in ProgressReport.Implementation.values
+        }
+        return self.annotate(
+            report_count=models.Count("activities__reports", filter=in_scope),
+            average_percent=models.Avg("activities__reports__percent_complete", filter=in_scope),
+            **counts,
+        )
+
 
 class PriorityArea(models.Model):
     """One of the priority areas of a work plan, numbered as the plan numbers them."""

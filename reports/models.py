@@ -183,6 +183,45 @@ class ReportingCycle(models.Model):
     def days_left(self, day=None):
         return (self.deadline - (day or timezone.localdate())).days
 
+    def compliance(self, user):
+        """Who was expected to report on what, and how far each report got.
+
+        One row per activity of the plan and each of its lead and participating parties; a
+        report ``user`` may not see is shown as missing, so nothing leaks through the matrix.
+        """
+        activities = (
+            Activity.objects.filter(work_plan_id=self.work_plan_id)
+            .prefetch_related("lead_parties", "participating_parties")
+            .order_by("priority_area__number", "code", "id")
+        )
+        reports = {
+            (report.activity_id, report.party_id): report
+            for report in ProgressReport.objects.visible_to(user).filter(cycle=self)
+        }
+        rows = []
+        for activity in activities:
+            roles = [(p, "lead") for p in activity.lead_parties.all()]
+            roles += [(p, "participant") for p in activity.participating_parties.all()]
+            for party, role in roles:
+                report = reports.get((activity.pk, party.pk))
+                rows.append(
+                    {
+                        "activity": activity.pk,
+                        "activity_code": activity.code,
+                        "party": party.code,
+                        "role": role,
+                        "report": report.pk if report else None,
+                        "status": report.status if report else None,
+                        "is_late": bool(report and report.is_late),
+                        "submitted_at": report.submitted_at if report else None,
+                    }
+                )
+        summary = {"expected": len(rows), "missing": 0}
+        summary.update(dict.fromkeys(ProgressReport.Status.values, 0))
+        for row in rows:
+            summary[row["status"] or "missing"] += 1
+        return rows, summary
+
     def check_accepts_reports_from(self, party):
         """Raise Conflict, saying why and whom to contact, if ``party`` may not file now."""
         contact = settings.SECRETARIAT_CONTACT

@@ -1,0 +1,137 @@
+"""What every endpoint of the REST API shares: errors, pagination, throttling, CSV, the schema."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework_csv.renderers import CSVRenderer
+
+from reports.exceptions import Conflict, EditConflict, NotPermitted
+
+
+def exception_handler(exc, context):
+    """One error shape everywhere: ``{"detail": "...", "errors": {"field": ["..."]}}``.
+
+    The workflow's refusals become 403 (not permitted) and 409 (wrong state, stale version);
+    a model's ValidationError becomes 400 with its field errors.
+    """
+    if isinstance(exc, NotPermitted):
+        exc = exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Conflict):
+        body = {"detail": exc.message, "errors": {}}
+        if isinstance(exc, EditConflict):
+            body["changes"] = exc.changes
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        response.data = {"detail": str(_("The request has invalid fields.")), "errors": errors}
+    else:
+        response.data = {"detail": response.data.get("detail", ""), "errors": {}}
+    return response
+
+
+class FlatCSVRenderer(CSVRenderer):
+    """CSV with the serializer's columns in order; lists are joined with '; '."""
+
+    def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
+        renderer_context = renderer_context or {}
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        rows = [self._flatten(row) for row in data] if isinstance(data, list) else [data]
+        if rows and isinstance(rows[0], dict):
+            renderer_context = {**renderer_context, "header": list(rows[0])}
+        return super().render(rows, media_type, renderer_context)
+
+    @staticmethod
+    def _flatten(row):
+        if not isinstance(row, dict):
+            return row
+        return {
+            key: "; ".join(str(item) for item in value) if isinstance(value, list) else value
+            for key, value in row.items()
+        }
+
+
+class CSVListMixin:
+    """Lists also answer in CSV (``?format=csv`` or ``Accept: text/csv``), unpaginated."""
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(FlatCSVRenderer())
+        return renderers
+
+    def paginate_queryset(self, queryset):
+        if (
+            getattr(self.request, "accepted_renderer", None)
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            return None
+        return super().paginate_queryset(queryset)
+
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Documents the error responses each operation can give, so clients and tests know them."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in self._error_responses().items():
+            responses.setdefault(
+                code,
+                self._get_response_for_code(
+                    OpenApiResponse(ERROR, description), code, ["application/json"], direction
+                ),
+            )
+        return responses
+
+    def _error_responses(self):
+        errors = {
+            "400": _("Invalid input or query parameters; the errors name each field."),
+            "401": _("Not logged in, or the token is not valid or was revoked."),
+            "429": _("Too many requests; retry after the seconds in Retry-After."),
+        }
+        if "{" in self.path:
+            errors["404"] = _("No such object, or not one you may see.")
+        if self.method != "GET":
+            errors["403"] = _("Your role or party may not do this.")
+            errors["409"] = _("The object's state does not allow this, or it changed since read.")
+        return errors
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "ammtc_tracker.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(
+                _("A personal token from your profile page, sent as 'Token <key>'.")
+            ),
+        }

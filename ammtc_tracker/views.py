@@ -1,0 +1,31 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ammtc_tracker.forms import ApiTokenForm
+from ammtc_tracker.models import ApiToken
+
+
+@login_required
+def profile(request):
+    """The user's account: party, roles, and personal API tokens (create, list, revoke)."""
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Shown in this response only: the key is not stored and cannot be shown again.
+        _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    context = {"form": form, "tokens": request.user.api_tokens.all(), "new_key": new_key}
+    return render(request, "account/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    tokens = ApiToken.objects.all() if request.user.is_secretariat else request.user.api_tokens
+    token = get_object_or_404(tokens, pk=pk)
+    token.revoke(by=request.user)
+    messages.success(request, _("Token '%(name)s' was revoked.") % {"name": token.name})
+    return redirect("profile")

@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "code",
+            "name",
+            "iso_name",
+            "official_name",
+            "alpha3",
+            "kind",
+            "member_since",
+            "member_since_precision",
+        ]
+
+
+class WorkPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkPlan
+        fields = [
+            "id",
+            "title",
+            "first_year",
+            "last_year",
+            "description",
+            "agreed_at",
+            "adopted_at",
+            "renews",
+        ]
+
+
+class PriorityAreaSerializer(serializers.ModelSerializer):
+    focus = serializers.ListField(source="focus_items", child=serializers.CharField())
+
+    class Meta:
+        model = PriorityArea
+        fields = ["id", "work_plan", "number", "code", "title", "focus"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "activity", "name", "unit", "baseline", "target"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    lead_parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    participating_parties = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "work_plan",
+            "priority_area",
+            "code",
+            "title",
+            "description",
+            "lead_parties",
+            "participating_parties",
+            "planned_start",
+            "planned_end",
+            "expected_outcome",
+            "is_sample",
+            "indicators",
+        ]

@@ -1,0 +1,254 @@
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ammtc_tracker.api import CSVListMixin
+from priorities.models import Party, PriorityArea
+from reports.models import Consultation, EvidenceFile, ProgressReport, ReportingCycle
+from reports.serializers import (
+    ComplianceSerializer,
+    ConsultationSerializer,
+    EvidenceFileSerializer,
+    ProgressReportSerializer,
+    ReasonSerializer,
+    ReportingCycleSerializer,
+    StatusSerializer,
+)
+from reports.services import attach_evidence, check_editable, save_report, start_report
+
+
+class ConsultationViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Consultation.objects.select_related("host")
+        .prefetch_related("co_chairs")
+        .order_by("-date", "id")
+    )
+    serializer_class = ConsultationSerializer
+    filterset_fields = ["series", "is_preparatory", "format"]
+    search_fields = ["city", "outcome"]
+    ordering_fields = ["date", "ordinal"]
+
+
+class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = ReportingCycle.objects.prefetch_related("consultations").order_by(
+        "-period_start", "id"
+    )
+    serializer_class = ReportingCycleSerializer
+    filterset_fields = ["work_plan"]
+    search_fields = ["title"]
+    ordering_fields = ["period_start", "deadline"]
+
+    @extend_schema(responses=ComplianceSerializer, filters=False)
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def compliance(self, request, pk=None):
+        """Each party expected to report on each activity, and its report's state.
+
+        Reports you may not see count as missing.
+        """
+        cycle = self.get_object()
+        rows, summary = cycle.compliance(request.user)
+        data = {"cycle": cycle, "summary": summary, "rows": rows}
+        return Response(ComplianceSerializer(data, context={"request": request}).data)
+
+
+class ReportFilter(filters.FilterSet):
+    party = filters.CharFilter(field_name="party__code", label="Party code")
+    priority_area = filters.NumberFilter(field_name="activity__priority_area")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["cycle", "activity", "status", "implementation_status", "is_late"]
+
+
+class ProgressReportViewSet(
+    CSVListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Progress reports you may see: your party's, and accepted ones (all, for the secretariat)."""
+
+    serializer_class = ProgressReportSerializer
+    filterset_class = ReportFilter
+    search_fields = ["activity__code", "activity__title", "achievements"]
+    ordering_fields = ["submitted_at", "updated_at", "percent_complete"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            ProgressReport.objects.visible_to(self.request.user)
+            .select_related("party", "created_by", "submitted_by", "reviewed_by")
+            .prefetch_related("indicator_values", "evidence_files")
+            .order_by("-cycle__period_start", "activity__code", "party__code", "id")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        report = start_report(
+            user=self.request.user, activity=data["activity"], cycle=data["cycle"]
+        )
+        serializer.instance = self._save(report, data, expected_version=report.version)
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = self._save(
+            serializer.instance, data, expected_version=data["version"]
+        )
+
+    def _save(self, report, data, expected_version):
+        values = {
+            item["indicator"].pk: (item.get("value"), item.get("note", "").strip())
+            for item in data.get("indicator_values", [])
+        }
+        save_report(
+            report=report,
+            user=self.request.user,
+            content={k: v for k, v in data.items() if k in ProgressReport.CONTENT_FIELDS},
+            indicator_values=values,
+            expected_version=expected_version,
+        )
+        return self.get_queryset().get(pk=report.pk)
+
+    def _transition(self, request, action_name):
+        report = self.get_object()
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        report.transition(
+            action_name, by=request.user, comment=reason.validated_data.get("comment", "")
+        )
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=None, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a draft or returned report (an official of its party)."""
+        return self._transition(request, ProgressReport.Action.SUBMIT)
+
+    @extend_schema(request=None, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept a submitted report (the secretariat)."""
+        return self._transition(request, ProgressReport.Action.ACCEPT)
+
+    @extend_schema(request=ReasonSerializer, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        """Return a submitted report to its party with a reason (the secretariat)."""
+        return self._transition(request, ProgressReport.Action.RETURN)
+
+    @extend_schema(request=ReasonSerializer, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Reopen an accepted report with a reason (the secretariat)."""
+        return self._transition(request, ProgressReport.Action.REOPEN)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        responses={201: EvidenceFileSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], url_path="files")
+    def upload(self, request, pk=None):
+        """Attach an evidence file (PDF, Office document or image; 10 MB at most)."""
+        report = self.get_object()
+        check_editable(report, request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("Attach a file in the 'file' field.")]})
+        evidence = attach_evidence(report=report, user=request.user, upload=upload)
+        return Response(
+            EvidenceFileSerializer(evidence, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        filters=False,
+    )
+    @action(detail=True, url_path=r"files/(?P<file_id>[0-9]+)", url_name="file", filter_backends=[])
+    def download(self, request, pk=None, file_id=None):
+        """Download an evidence file of a report you may see."""
+        evidence = get_object_or_404(EvidenceFile, pk=file_id, report=self.get_object())
+        response = FileResponse(
+            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+        )
+        response["Content-Type"] = "application/octet-stream"
+        return response
+
+
+class StatusView(APIView):
+    """Per priority area: accepted reports by implementation status, and average percent complete."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cycle", int, description="Default: the latest with accepted reports."
+            ),
+            OpenApiParameter("party", str, description="A party code, e.g. ID."),
+        ],
+        responses=StatusSerializer,
+    )
+    def get(self, request):
+        cycle = self._cycle(request.query_params.get("cycle"))
+        reports = ProgressReport.objects.accepted().filter(cycle=cycle)
+        party = request.query_params.get("party")
+        if party:
+            party_obj = Party.objects.filter(code=party.upper()).first()
+            if party_obj is None:
+                raise ValidationError({"party": [_("No party has this code.")]})
+            reports = reports.filter(party=party_obj)
+        areas = PriorityArea.objects.filter(work_plan_id=cycle.work_plan_id).with_status_counts(
+            reports
+        )
+        data = {
+            "cycle": cycle,
+            "party": party.upper() if party else None,
+            "priority_areas": [
+                {
+                    "id": area.pk,
+                    "number": area.number,
+                    "title": area.title,
+                    "reports": area.report_count,
+                    "average_percent_complete": (
+                        round(area.average_percent, 1) if area.average_percent is not None else None
+                    ),
+                    "by_implementation_status": {
+                        value: getattr(area, f"status_{value}")
+                        for value in ProgressReport.Implementation.values
+                    },
+                }
+                for area in areas.order_by("number")
+            ],
+        }
+        return Response(StatusSerializer(data).data)
+
+    def _cycle(self, cycle_id):
+        if cycle_id:
+            if not cycle_id.isdigit():
+                raise ValidationError({"cycle": [_("Give a cycle id.")]})
+            return get_object_or_404(ReportingCycle, pk=cycle_id)
+        cycle = (
+            ReportingCycle.objects.filter(reports__status=ProgressReport.Status.ACCEPTED)
+            .order_by("-period_start", "-id")
+            .first()
+        )
+        if cycle is None:
+            raise NotFound(_("No cycle has accepted reports yet."))
+        return cycle

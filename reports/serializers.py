@@ -1,0 +1,188 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.models import (
+    Consultation,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressReport,
+    ReportingCycle,
+)
+
+
+class StrictSerializer(serializers.ModelSerializer):
+    """Refuses fields it does not know and fields it does not let a client write."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            errors = {}
+            for name in data.keys():
+                if name in writable:
+                    continue
+                errors[name] = [
+                    _("This field is set by the workflow and cannot be written.")
+                    if name in self.fields
+                    else _("Unknown field.")
+                ]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("e.g. 8th AMMTC+Japan"))
+    host = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    co_chairs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "name",
+            "series",
+            "ordinal",
+            "is_preparatory",
+            "date",
+            "date_precision",
+            "format",
+            "city",
+            "host",
+            "co_chairs",
+            "outcome",
+        ]
+
+
+class ReportingCycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingCycle
+        fields = [
+            "id",
+            "work_plan",
+            "title",
+            "period_start",
+            "period_end",
+            "opens_on",
+            "deadline",
+            "closed_at",
+            "consultations",
+        ]
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "value", "note"]
+        # Uniqueness per report is checked against the report, not here.
+        validators = []
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_download_url(self, evidence):
+        url = reverse("report-file", args=[evidence.report_id, evidence.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ProgressReportSerializer(StrictSerializer):
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_values = IndicatorValueSerializer(many=True, required=False)
+    files = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_("Required on update: the version you read. A stale version answers 409."),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "cycle",
+            "activity",
+            "party",
+            "status",
+            *ProgressReport.CONTENT_FIELDS,
+            "indicator_values",
+            "files",
+            "is_late",
+            "version",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+        read_only_fields = [
+            "status",
+            "is_late",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        # The one-report-per-party rule needs the party, which the workflow sets.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["cycle"].read_only = fields["activity"].read_only = True
+        return fields
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("Give the version you read.")]})
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Required to return or reopen.")
+    )
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    reports = serializers.IntegerField()
+    average_percent_complete = serializers.FloatField(allow_null=True)
+    by_implementation_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class StatusSerializer(serializers.Serializer):
+    cycle = ReportingCycleSerializer()
+    party = serializers.CharField(allow_null=True)
+    priority_areas = StatusCountsSerializer(many=True)
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    activity = serializers.IntegerField()
+    activity_code = serializers.CharField()
+    party = serializers.CharField()
+    role = serializers.ChoiceField(choices=["lead", "participant"])
+    report = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    is_late = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    cycle = ReportingCycleSerializer()
+    summary = serializers.DictField(child=serializers.IntegerField())
+    rows = ComplianceRowSerializer(many=True)
