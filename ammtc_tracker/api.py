@@ -1,11 +1,14 @@
 """What every endpoint of the REST API shares: errors, pagination, throttling, CSV, the schema."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_csv.renderers import CSVRenderer
@@ -34,11 +37,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = (
-            response.data
-            if isinstance(response.data, dict)
-            else {"non_field_errors": response.data}
-        )
+        errors = flatten_errors(response.data)
         response.data = {"detail": str(_("The request has invalid fields.")), "errors": errors}
     else:
         response.data = {"detail": response.data.get("detail", ""), "errors": {}}
@@ -46,7 +45,7 @@ def exception_handler(exc, context):
 
 
 class FlatCSVRenderer(CSVRenderer):
-    """CSV with the serializer's columns in order; lists are joined with '; '."""
+    """CSV with the serializer's columns in order, even with no rows; lists are joined by '; '."""
 
     def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
         renderer_context = renderer_context or {}
@@ -67,6 +66,25 @@ class FlatCSVRenderer(CSVRenderer):
         }
 
 
+def flatten_errors(errors, prefix=""):
+    """Nested errors as one level: ``{"indicator_values.0.value": ["..."]}``."""
+    if isinstance(errors, dict):
+        flat = {}
+        for key, value in errors.items():
+            flat.update(flatten_errors(value, f"{prefix}{key}."))
+        return flat
+    name = prefix.rstrip(".") or "non_field_errors"
+    if isinstance(errors, list) and all(isinstance(error, str) for error in errors):
+        return {name: [str(error) for error in errors]}
+    if isinstance(errors, list):
+        flat = {}
+        for index, error in enumerate(errors):
+            if error:
+                flat.update(flatten_errors(error, f"{prefix}{index}."))
+        return flat
+    return {name: [str(errors)]}
+
+
 class CSVListMixin:
     """Lists also answer in CSV (``?format=csv`` or ``Accept: text/csv``), unpaginated."""
 
@@ -75,6 +93,20 @@ class CSVListMixin:
         if self.action == "list":
             renderers.append(FlatCSVRenderer())
         return renderers
+
+    def get_renderer_context(self):
+        return {**super().get_renderer_context(), "header": list(self.get_serializer().fields)}
+
+    def handle_exception(self, exc):
+        # Errors are always JSON, as documented, even when the client asked for CSV.
+        response = super().handle_exception(exc)
+        if (
+            getattr(self.request, "accepted_renderer", None)
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def paginate_queryset(self, queryset):
         if (
@@ -116,6 +148,8 @@ class AutoSchema(SpectacularAutoSchema):
         }
         if "{" in self.path:
             errors["404"] = _("No such object, or not one you may see.")
+        elif self.method == "GET":
+            errors["404"] = _("No such page, or nothing to summarise.")
         if self.method != "GET":
             errors["403"] = _("Your role or party may not do this.")
             errors["409"] = _("The object's state does not allow this, or it changed since read.")
@@ -135,3 +169,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 _("A personal token from your profile page, sent as 'Token <key>'.")
             ),
         }
+
+
+@csrf_exempt  # it changes nothing; without this a POST would get CSRF's HTML 403 page
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/: a JSON 404 like the rest of the API, not the HTML page."""
+    return JsonResponse({"detail": str(_("Not found.")), "errors": {}}, status=404)

@@ -1,10 +1,10 @@
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from ammtc_tracker import views
+from ammtc_tracker import api, views
 from priorities import api as priorities_api
 from reports import api as reports_api
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/status/", reports_api.StatusView.as_view(), name="api-status"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    re_path(r"^api/", api.not_found),
     path("", include("priorities.urls")),
     path("", include("reports.urls")),
 ]

@@ -26,6 +26,17 @@ from reports.serializers import (
 from reports.services import attach_evidence, check_editable, save_report, start_report
 
 
+class ConsultationFilter(filters.FilterSet):
+    # Not "format": that query parameter chooses the response format (?format=csv).
+    meeting_format = filters.ChoiceFilter(
+        field_name="format", choices=Consultation.Format.choices, label="Online or in person"
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["series", "is_preparatory"]
+
+
 class ConsultationViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Consultation.objects.select_related("host")
@@ -33,7 +44,7 @@ class ConsultationViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         .order_by("-date", "id")
     )
     serializer_class = ConsultationSerializer
-    filterset_fields = ["series", "is_preparatory", "format"]
+    filterset_class = ConsultationFilter
     search_fields = ["city", "outcome"]
     ordering_fields = ["date", "ordinal"]
 
@@ -194,7 +205,7 @@ class ProgressReportViewSet(
 
 
 class StatusView(APIView):
-    """Per priority area: accepted reports by implementation status, and average percent complete."""
+    """Per priority area: accepted reports by implementation status, and the average percent."""
 
     @extend_schema(
         parameters=[

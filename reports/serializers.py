@@ -19,7 +19,7 @@ class StrictSerializer(serializers.ModelSerializer):
         if hasattr(data, "keys"):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             errors = {}
-            for name in data.keys():
+            for name in data:
                 if name in writable:
                     continue
                 errors[name] = [
@@ -34,7 +34,7 @@ class StrictSerializer(serializers.ModelSerializer):
 
 class ConsultationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("e.g. 8th AMMTC+Japan"))
-    host = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    host = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     co_chairs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -71,7 +71,7 @@ class ReportingCycleSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(StrictSerializer):
     class Meta:
         model = IndicatorValue
         fields = ["indicator", "value", "note"]
@@ -99,8 +99,12 @@ class ProgressReportSerializer(StrictSerializer):
     indicator_values = IndicatorValueSerializer(many=True, required=False)
     files = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     version = serializers.IntegerField(
         required=False,
         help_text=_("Required on update: the version you read. A stale version answers 409."),

@@ -146,3 +146,20 @@ def login(client):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def api():
+    """An API client acting for a user through a real personal token (None: anonymous)."""
+    from rest_framework.test import APIClient
+
+    from ammtc_tracker.models import ApiToken
+
+    def client_for(user=None):
+        client = APIClient()
+        if user is not None:
+            _token, key = ApiToken.issue(user=user, name="tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return client_for
