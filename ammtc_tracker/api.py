@@ -1,6 +1,9 @@
 """What every endpoint of the REST API shares: errors, pagination, throttling, CSV, the schema."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -60,10 +63,16 @@ class FlatCSVRenderer(CSVRenderer):
     def _flatten(row):
         if not isinstance(row, dict):
             return row
-        return {
-            key: "; ".join(str(item) for item in value) if isinstance(value, list) else value
-            for key, value in row.items()
-        }
+        return {key: FlatCSVRenderer._cell(value) for key, value in row.items()}
+
+    @staticmethod
+    def _cell(value):
+        """Party codes as 'ID; JP'; nested objects (indicator values, files) as JSON."""
+        if isinstance(value, list) and not any(isinstance(item, dict | list) for item in value):
+            return "; ".join(str(item) for item in value)
+        if isinstance(value, dict | list):
+            return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return value
 
 
 def flatten_errors(errors, prefix=""):

@@ -96,6 +96,11 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
 
 class ProgressReportSerializer(StrictSerializer):
     party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_sample = serializers.BooleanField(
+        source="activity.is_sample",
+        read_only=True,
+        help_text=_("The activity is illustrative sample data, not one of the published plan."),
+    )
     indicator_values = IndicatorValueSerializer(many=True, required=False)
     files = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -116,6 +121,7 @@ class ProgressReportSerializer(StrictSerializer):
             "id",
             "cycle",
             "activity",
+            "is_sample",
             "party",
             "status",
             *ProgressReport.CONTENT_FIELDS,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ammtc_tracker.models import Role, User
+from ammtc_tracker.models import ApiToken, Role, User
 from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import (
     Consultation,
@@ -100,6 +100,11 @@ def add_users(plan, n):
         make_user(f"user{next(counter)}", Role.OFFICIAL, "TH")
 
 
+def add_tokens(plan, n):
+    for _ in range(n):
+        ApiToken.issue(user=official(), name=f"Token {next(counter)}")
+
+
 def add_groups(plan, n):
     for _ in range(n):
         Group.objects.create(name=f"Group {next(counter)}")
@@ -118,6 +123,7 @@ FACTORIES = {
     SubmittedReport: add_reports,
     User: add_users,
     Group: add_groups,
+    ApiToken: add_tokens,
 }
 
 

@@ -156,6 +156,7 @@ def test_creating_a_report(api, cast, plan, cycle, role, expected):
     if expected == 201:
         assert response.data["party"] == "ID"
         assert response.data["status"] == "draft"
+        assert response.data["is_sample"] is True
 
 
 @pytest.mark.parametrize(

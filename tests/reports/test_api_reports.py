@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -182,6 +183,7 @@ def test_lists_answer_in_csv_with_the_same_filters(api, official_id, plan, cycle
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert [(row["party"], row["status"]) for row in rows] == [("ID", "submitted")]
+        assert json.loads(rows[0]["indicator_values"])[0]["value"] == "4.00"
     parties = client.get("/api/v1/parties/", {"format": "csv", "kind": "dialogue_partner"})
     assert list(csv.reader(io.StringIO(parties.content.decode())))[1][1:3] == ["JP", "Japan"]
 
