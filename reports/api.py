@@ -23,7 +23,7 @@ from reports.serializers import (
     ReportingCycleSerializer,
     StatusSerializer,
 )
-from reports.services import attach_evidence, check_editable, save_report, start_report
+from reports.services import attach_evidence, save_report, start_report
 
 
 class ConsultationFilter(filters.FilterSet):
@@ -179,7 +179,7 @@ class ProgressReportViewSet(
     def upload(self, request, pk=None):
         """Attach an evidence file (PDF, Office document or image; 10 MB at most)."""
         report = self.get_object()
-        check_editable(report, request.user)
+        report.check_editable_by(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Attach a file in the 'file' field.")]})

@@ -302,11 +302,6 @@ class ProgressReportQuerySet(models.QuerySet):
             return self.filter(accepted)
         return self.none()
 
-    def editable_by(self, user):
-        if not user.is_authenticated or not user.acting_party_id:
-            return self.none()
-        return self.filter(party_id=user.acting_party_id, status__in=ProgressReport.EDITABLE)
-
     def accepted(self):
         return self.filter(status=ProgressReport.Status.ACCEPTED)
 
@@ -442,6 +437,25 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self):
         return self.status in self.EDITABLE
+
+    def check_editable_by(self, user):
+        """Raise unless ``user`` may change what this report says now."""
+        if not user.is_authenticated or user.acting_party_id != self.party_id:
+            raise NotPermitted(
+                _("Only an official of %(party)s may change this report.") % {"party": self.party}
+            )
+        if not self.is_editable:
+            raise Conflict(
+                _("This report is %(status)s and can no longer be changed.")
+                % {"status": self.get_status_display()}
+            )
+
+    def is_editable_by(self, user):
+        try:
+            self.check_editable_by(user)
+        except (NotPermitted, Conflict):
+            return False
+        return True
 
     def allowed_actions(self, user):
         """The transitions ``user`` may start from this state, for buttons and API links."""

@@ -60,7 +60,7 @@ def save_report(*, report, user, content, expected_version, indicator_values=Non
     EditConflict, which lists what the saved report says that differs from this save.
     """
     locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    check_editable(locked, user)
+    locked.check_editable_by(user)
     indicator_values = indicator_values or {}
     if locked.version != expected_version:
         raise _edit_conflict(locked, content, indicator_values)
@@ -77,18 +77,6 @@ def save_report(*, report, user, content, expected_version, indicator_values=Non
     locked._history_user = user
     locked.save(update_fields=[*content, "version", "updated_at"])
     return locked
-
-
-def check_editable(report, user):
-    if user.acting_party_id != report.party_id:
-        raise NotPermitted(
-            _("Only an official of %(party)s may change this report.") % {"party": report.party}
-        )
-    if not report.is_editable:
-        raise Conflict(
-            _("This report is %(status)s and can no longer be changed.")
-            % {"status": report.get_status_display()}
-        )
 
 
 def _save_indicator_values(report, user, indicator_values):

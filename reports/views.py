@@ -33,7 +33,7 @@ def my_reporting(request):
     party = request.user.party
     today = timezone.localdate()
     cycles = list(ReportingCycle.objects.filter(opens_on__lte=today).order_by("-opens_on"))
-    cycle = _chosen_cycle(request, cycles, party)
+    cycle = _chosen_cycle(request, cycles)
     rows = []
     if cycle:
         returns = ReportTransition.objects.filter(to_status=ProgressReport.Status.RETURNED)
@@ -57,7 +57,8 @@ def my_reporting(request):
     )
 
 
-def _chosen_cycle(request, cycles, party):
+def _chosen_cycle(request, cycles):
+    """The cycle asked for, else the most recent open one, else the most recent."""
     chosen = request.GET.get("cycle")
     if chosen:
         return next((c for c in cycles if str(c.pk) == chosen), None)
@@ -112,7 +113,7 @@ def report_detail(request, pk, *, reason_form=None, status=200):
         "files": report.evidence_files.all(),
         "timeline": timeline,
         "actions": report.allowed_actions(request.user),
-        "can_edit": report.is_editable and request.user.acting_party_id == report.party_id,
+        "can_edit": report.is_editable_by(request.user),
         "reason_form": reason_form or ReasonForm(),
     }
     return render(request, "reports/report_detail.html", context, status=status)
@@ -149,15 +150,11 @@ def report_transition(request, pk, action):
 @login_required
 def report_edit(request, pk, *, submit_errors=None):
     report = _get_report_for_user(request, pk)
-    if request.user.acting_party_id != report.party_id:
-        raise PermissionDenied(
-            _("Only an official of %(party)s may change this report.") % {"party": report.party}
-        )
-    if not report.is_editable:
-        raise PermissionDenied(
-            _("This report is %(status)s and can no longer be changed.")
-            % {"status": report.get_status_display()}
-        )
+    try:
+        report.check_editable_by(request.user)
+    except (NotPermitted, Conflict) as refusal:
+        # In scope but read-only for this user: 403, with the reason.
+        raise PermissionDenied(refusal.message) from None
     indicators = report.activity.indicators.all()
     conflict = None
     if request.method == "POST" and submit_errors is None:
