@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -72,34 +73,46 @@ class ReportingCycleAdmin(SimpleHistoryAdmin):
             exception.delete()
 
 
-class IndicatorValueInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A report's child rows, written only through the workflow."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorValueInline(ReadOnlyInline):
     model = IndicatorValue
     fields = ["indicator", "value", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(ReadOnlyInline):
     model = ReportTransition
     fields = ["at", "actor", "from_status", "to_status", "comment"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(ReadOnlyInline):
     model = EvidenceFile
-    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    fields = ["download", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
+
+    @admin.display(description=_("file"))
+    def download(self, evidence):
+        if evidence.pk is None:
+            return "-"
+        # The site's download view, which checks who may see the report.
+        url = reverse("evidence_download", args=[evidence.report_id, evidence.pk])
+        return format_html('<a href="{}">{}</a>', url, evidence.original_name)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
