@@ -13,10 +13,6 @@ class PartyQuerySet(models.QuerySet):
         """ASEAN Member States that had joined by ``day``."""
         return self.filter(kind=Party.Kind.MEMBER_STATE, member_since__lte=day)
 
-    def reporting(self):
-        """Parties that file progress reports: the Member States and Japan."""
-        return self.exclude(kind=Party.Kind.ASEAN_BODY)
-
 
 class Party(models.Model):
     """A State or body that takes part in the work plan."""

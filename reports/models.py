@@ -113,11 +113,6 @@ class Consultation(models.Model):
         return self.city
 
 
-class ReportingCycleQuerySet(models.QuerySet):
-    def open_on(self, day):
-        return self.filter(opens_on__lte=day, closed_at__isnull=True)
-
-
 class ReportingCycle(models.Model):
     """The annual call for progress reports on a work plan."""
 
@@ -146,7 +141,6 @@ class ReportingCycle(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = ReportingCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start"]
