@@ -20,7 +20,7 @@ from reports.models import (
     SubmissionException,
     SubmittedReport,
 )
-from tests.conftest import make_activity, make_cycle, make_report, make_user
+from tests.factories import make_activity, make_cycle, make_report, make_user
 
 counter = itertools.count(1)
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from priorities.models import Party
 from reports.models import Consultation
-from tests.conftest import make_activity, make_cycle, make_report
+from tests.factories import make_activity, make_cycle, make_report
 
 LISTS = [
     "/api/v1/parties/",

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from ammtc_tracker.models import ApiToken
 from ammtc_tracker.wsgi import application
-from tests.conftest import make_activity, make_report
+from tests.factories import make_activity, make_report
 
 CHECKS = [
     not_a_server_error,

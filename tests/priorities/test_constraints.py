@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from priorities.models import Activity, PriorityArea
 from reports.models import ProgressReport, ReportingCycle
-from tests.conftest import make_cycle, make_report
+from tests.factories import make_cycle, make_report
 
 
 def test_a_second_report_for_the_same_activity_cycle_and_party_is_refused(

@@ -1,4 +1,4 @@
-from tests.conftest import make_activity
+from tests.factories import make_activity
 
 
 def test_home_page_lists_the_five_priority_areas(client, plan):

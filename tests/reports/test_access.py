@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.services import attach_evidence
-from tests.conftest import make_report
+from tests.factories import make_report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -72,7 +72,7 @@ def test_accepted_reports_are_readable_by_all_but_changeable_by_none(
 def test_the_report_list_shows_each_role_what_it_may_see(
     client, official_id, official_jp, secretariat, reader, activity, cycle, plan
 ):
-    from tests.conftest import make_activity
+    from tests.factories import make_activity
 
     other = make_activity(plan, "3.1", leads=["JP", "ID"])
     make_report(official_jp, activity, cycle, "submitted")
@@ -94,7 +94,7 @@ def test_the_report_list_shows_each_role_what_it_may_see(
 def test_the_report_list_query_count_does_not_grow_with_rows(
     client, official_id, secretariat, plan, cycle, django_assert_num_queries
 ):
-    from tests.conftest import make_activity
+    from tests.factories import make_activity
 
     def add_reports(numbers):
         for number in numbers:
@@ -120,7 +120,7 @@ def test_my_reporting_is_only_for_officials(client, secretariat, reader):
 def test_my_reporting_query_count_does_not_grow_with_rows(
     client, official_id, secretariat, plan, cycle, django_assert_num_queries
 ):
-    from tests.conftest import make_activity
+    from tests.factories import make_activity
 
     def add(numbers):
         for number in numbers:
@@ -144,7 +144,7 @@ def test_my_reporting_query_count_does_not_grow_with_rows(
 def test_my_reporting_lists_the_partys_activities_with_their_report_state(
     client, official_id, secretariat, plan, cycle
 ):
-    from tests.conftest import make_activity
+    from tests.factories import make_activity
 
     led = make_activity(plan, "1.1", leads=["ID"])
     taken_part = make_activity(plan, "1.2", leads=["JP"], participants=["ID"])

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.services import attach_evidence
-from tests.conftest import complete_content, make_activity, make_report
+from tests.factories import complete_content, make_activity, make_report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ROLES = ["official_id", "official_jp", "secretariat", "reader", "anonymous"]

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import ProgressReport
-from tests.conftest import complete_content, make_activity, make_report
+from tests.factories import complete_content, make_activity, make_report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

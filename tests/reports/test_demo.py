@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from ammtc_tracker.models import User
 from priorities.models import Activity
 from reports.models import ProgressReport
-from tests.conftest import make_report
+from tests.factories import make_report
 
 
 def test_demo_data_covers_every_workflow_state_and_is_all_sample(reference, monkeypatch, capsys):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import EvidenceFile
 from reports.services import start_report
-from tests.conftest import make_report
+from tests.factories import make_report
 from tests.reports.test_report_form import form_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reports.models import ProgressReport, SubmissionException
 from reports.services import start_report
-from tests.conftest import make_cycle, make_report
+from tests.factories import make_cycle, make_report
 
 
 def form_data(report, **overrides):
@@ -193,7 +193,7 @@ def test_an_accepted_report_is_frozen(client, official_id, secretariat, activity
 def test_an_official_cannot_start_a_report_on_an_activity_of_other_parties(
     client, official_id, plan, cycle
 ):
-    from tests.conftest import make_activity
+    from tests.factories import make_activity
 
     foreign = make_activity(plan, "4.1", leads=["MY"], participants=["SG"])
     client.force_login(official_id)

@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from reports.models import ProgressReport
-from tests.conftest import make_activity, make_report
+from tests.factories import make_activity, make_report
 
 QUEUE = "/admin/reports/submittedreport/"
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from reports.exceptions import Conflict, NotPermitted
 from reports.models import ProgressReport
-from tests.conftest import make_report
+from tests.factories import make_report
 
 STATES = ["draft", "submitted", "returned", "accepted"]
 ROLES = ["own_official", "other_official", "secretariat", "reader", "anonymous"]
@@ -150,7 +150,7 @@ def test_submitting_needs_what_a_reviewer_needs(official_id, activity, cycle):
 
 def test_a_not_measured_note_stands_for_an_indicator_value(official_id, activity, cycle):
     from reports.services import save_report, start_report
-    from tests.conftest import complete_content
+    from tests.factories import complete_content
 
     report = start_report(user=official_id, activity=activity, cycle=cycle)
     indicator = activity.indicators.get()
