@@ -1,8 +1,9 @@
-"""What every endpoint of the REST API shares: errors, pagination, throttling, CSV, the schema."""
+"""What every endpoint of the REST API shares: CSV, the documented errors in the schema, the JSON
+404. The error handler itself is in ``api_errors`` (it knows the workflow's refusals, and the
+plan's endpoints, which import this module, must not)."""
 
 import json
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -10,41 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_csv.renderers import CSVRenderer
-
-from reports.exceptions import Conflict, EditConflict, NotPermitted
-
-
-def exception_handler(exc, context):
-    """One error shape everywhere: ``{"detail": "...", "errors": {"field": ["..."]}}``.
-
-    The workflow's refusals become 403 (not permitted) and 409 (wrong state, stale version);
-    a model's ValidationError becomes 400 with its field errors.
-    """
-    if isinstance(exc, NotPermitted):
-        exc = exceptions.PermissionDenied(exc.message)
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    if isinstance(exc, Conflict):
-        body = {"detail": exc.message, "errors": {}}
-        if isinstance(exc, EditConflict):
-            body["changes"] = exc.changes
-        return Response(body, status=status.HTTP_409_CONFLICT)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
-        errors = flatten_errors(response.data)
-        response.data = {"detail": str(_("The request has invalid fields.")), "errors": errors}
-    else:
-        response.data = {"detail": response.data.get("detail", ""), "errors": {}}
-    return response
 
 
 class FlatCSVRenderer(CSVRenderer):
@@ -73,25 +42,6 @@ class FlatCSVRenderer(CSVRenderer):
         if isinstance(value, dict | list):
             return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
         return value
-
-
-def flatten_errors(errors, prefix=""):
-    """Nested errors as one level: ``{"indicator_values.0.value": ["..."]}``."""
-    if isinstance(errors, dict):
-        flat = {}
-        for key, value in errors.items():
-            flat.update(flatten_errors(value, f"{prefix}{key}."))
-        return flat
-    name = prefix.rstrip(".") or "non_field_errors"
-    if isinstance(errors, list) and all(isinstance(error, str) for error in errors):
-        return {name: [str(error) for error in errors]}
-    if isinstance(errors, list):
-        flat = {}
-        for index, error in enumerate(errors):
-            if error:
-                flat.update(flatten_errors(error, f"{prefix}{index}."))
-        return flat
-    return {name: [str(errors)]}
 
 
 class CSVListMixin:

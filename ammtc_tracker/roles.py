@@ -13,11 +13,11 @@ SECRETARIAT_PERMISSIONS = {
         "priorityarea": "view add change",
         "activity": "view add change delete",
         "indicator": "view add change delete",
+        "consultation": "view add change delete",
     },
     "reports": {
-        "consultation": "view add change delete",
         "reportingcycle": "view add change",
-        "submissionexception": "view add change delete",
+        "submissionwaiver": "view add change delete",
         "progressreport": "view",
         "submittedreport": "view",
         "indicatorvalue": "view",

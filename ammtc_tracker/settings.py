@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["ammtc_tracker.api_limits.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "ammtc_tracker.api.AutoSchema",
-    "EXCEPTION_HANDLER": "ammtc_tracker.api.exception_handler",
+    "EXCEPTION_HANDLER": "ammtc_tracker.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "10000/hour" if LOCAL else "1200/hour")

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 
 
 @admin.register(Party)
@@ -15,6 +15,24 @@ class PartyAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("ASEAN member since"), ordering="member_since")
     def member_since_display(self, party):
         return party.member_since_display
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "series", "ordinal", "date_display", "place_display", "host"]
+    list_filter = ["series", "format", "is_preparatory"]
+    list_select_related = ["host"]
+    search_fields = ["city", "outcome"]
+    autocomplete_fields = ["host", "co_chairs"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_display(self, consultation):
+        return consultation.date_display
+
+    @admin.display(description=_("place"), ordering="city")
+    def place_display(self, consultation):
+        return consultation.place_display
 
 
 class PriorityAreaInline(admin.TabularInline):

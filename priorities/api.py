@@ -2,15 +2,15 @@ from django_filters import rest_framework as filters
 from rest_framework import viewsets
 
 from ammtc_tracker.api import CSVListMixin
-from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from priorities.serializers import (
     ActivitySerializer,
+    ConsultationSerializer,
     IndicatorSerializer,
     PartySerializer,
     PriorityAreaSerializer,
     WorkPlanSerializer,
 )
-from reports.models import ProgressReport
 
 
 class PartyViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -38,14 +38,6 @@ class PriorityAreaViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
 class ActivityFilter(filters.FilterSet):
     party = filters.CharFilter(method="filter_party", label="Party code (lead or participant)")
-    implementation_status = filters.ChoiceFilter(
-        choices=ProgressReport.Implementation.choices,
-        method="filter_implementation_status",
-        label="Has a report you may see with this implementation status",
-    )
-    cycle = filters.NumberFilter(
-        method="filter_cycle", label="Has a report you may see in this cycle"
-    )
 
     class Meta:
         model = Activity
@@ -53,19 +45,6 @@ class ActivityFilter(filters.FilterSet):
 
     def filter_party(self, queryset, name, value):
         return queryset.for_party(Party.objects.filter(code=value.upper()).first())
-
-    def filter_implementation_status(self, queryset, name, value):
-        return self._with_visible_reports(queryset, implementation_status=value)
-
-    def filter_cycle(self, queryset, name, value):
-        return self._with_visible_reports(queryset)
-
-    def _with_visible_reports(self, queryset, **conditions):
-        # Only reports the user may see count, so a filter cannot reveal another party's draft.
-        reports = ProgressReport.objects.visible_to(self.request.user).filter(**conditions)
-        if self.form.cleaned_data.get("cycle"):
-            reports = reports.filter(cycle_id=self.form.cleaned_data["cycle"])
-        return queryset.filter(pk__in=reports.values("activity_id"))
 
 
 class ActivityViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -86,3 +65,26 @@ class IndicatorViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["activity"]
     search_fields = ["name"]
     ordering_fields = ["name"]
+
+
+class ConsultationFilter(filters.FilterSet):
+    # Not "format": that query parameter chooses the response format (?format=csv).
+    meeting_format = filters.ChoiceFilter(
+        field_name="format", choices=Consultation.Format.choices, label="Online or in person"
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["series", "is_preparatory"]
+
+
+class ConsultationViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Consultation.objects.select_related("host")
+        .prefetch_related("co_chairs")
+        .order_by("-date", "id")
+    )
+    serializer_class = ConsultationSerializer
+    filterset_class = ConsultationFilter
+    search_fields = ["city", "outcome"]
+    ordering_fields = ["date", "ordinal"]

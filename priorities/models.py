@@ -1,3 +1,4 @@
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -83,6 +84,103 @@ class Party(models.Model):
         return self.member_since is not None and self.member_since <= day
 
 
+class Consultation(models.Model):
+    """One meeting of SOMTC+Japan (technical level) or AMMTC+Japan (strategic level)."""
+
+    class Series(models.TextChoices):
+        SOMTC_JAPAN = "somtc_japan", _("SOMTC+Japan")
+        AMMTC_JAPAN = "ammtc_japan", _("AMMTC+Japan")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+
+    series = models.CharField(_("series"), max_length=20, choices=Series.choices)
+    ordinal = models.PositiveSmallIntegerField(
+        _("ordinal"), null=True, blank=True, help_text=_("8 for the 8th; empty if not known.")
+    )
+    is_preparatory = models.BooleanField(
+        _("preparatory session"),
+        default=False,
+        help_text=_("A SOMTC+Japan session held just before AMMTC+Japan to prepare it."),
+    )
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    host = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_consultations",
+        verbose_name=_("host"),
+    )
+    co_chairs = models.ManyToManyField(
+        Party, blank=True, related_name="co_chaired_consultations", verbose_name=_("co-chairs")
+    )
+    outcome = models.TextField(_("what it decided"), blank=True)
+    sources = models.TextField(_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "series"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "ordinal"],
+                condition=Q(ordinal__isnull=False, is_preparatory=False),
+                name="consultation_ordinal_unique_in_series",
+                violation_error_message=_("This series already has a meeting with this ordinal."),
+            ),
+            models.CheckConstraint(
+                condition=partial_date_is_normalised("date", "date_precision"),
+                name="consultation_date_normalised",
+                violation_error_message=_(
+                    "A date known only to the month or year must be the 1st of it."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.date_display}"
+
+    @property
+    def name(self):
+        """'8th AMMTC+Japan', or 'SOMTC+Japan (preparatory)' when the ordinal is not known."""
+        name = self.get_series_display()
+        if self.ordinal:
+            name = f"{ordinal(self.ordinal)} {name}"
+        if self.is_preparatory:
+            name = _("%(name)s (preparatory)") % {"name": name}
+        return name
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def level(self):
+        if self.series == self.Series.SOMTC_JAPAN:
+            return _("technical level (senior officials)")
+        return _("strategic level (ministers)")
+
+    @property
+    def place_display(self):
+        if self.format == self.Format.ONLINE:
+            return _("online")
+        return self.city
+
+
 class WorkPlan(models.Model):
     """A multi-year ASEAN-Japan work plan to combat transnational crime."""
 
@@ -91,7 +189,7 @@ class WorkPlan(models.Model):
     last_year = models.PositiveSmallIntegerField(_("last year"))
     description = models.TextField(_("description"), blank=True)
     agreed_at = models.ForeignKey(
-        "reports.Consultation",
+        Consultation,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -99,7 +197,7 @@ class WorkPlan(models.Model):
         verbose_name=_("agreed at"),
     )
     adopted_at = models.ForeignKey(
-        "reports.Consultation",
+        Consultation,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -142,25 +240,6 @@ class WorkPlan(models.Model):
 class PriorityAreaQuerySet(models.QuerySet):
     def with_activity_counts(self):
         return self.annotate(activity_count=models.Count("activities"))
-
-    def with_status_counts(self, reports):
-        """Annotate each area with its reports among ``reports``: how many, the average percent
-        complete, and one count per implementation status (``status_<value>``); one query."""
-        from reports.models import ProgressReport
-
-        in_scope = Q(activities__reports__in=reports)
-        counts = {
-            f"status_{value}": models.Count(
-                "activities__reports",
-                filter=in_scope & Q(activities__reports__implementation_status=value),
-            )
-            for value in ProgressReport.Implementation.values
-        }
-        return self.annotate(
-            report_count=models.Count("activities__reports", filter=in_scope),
-            average_percent=models.Avg("activities__reports__percent_complete", filter=in_scope),
-            **counts,
-        )
 
 
 class PriorityArea(models.Model):

@@ -1,5 +1,5 @@
 """Verified reference facts: the parties, the 2023-2027 work plan, its priority areas, and the
-consultations, read from ``priorities/reference/reference-facts.json`` (a copy of the checked
+consultations, read from ``priorities/data/reference-facts.json`` (a copy of the checked
 facts, with their sources).
 
 Only records marked exactly ``"verified"`` are loaded. A row that already exists and differs from
@@ -15,10 +15,9 @@ from pathlib import Path
 from django.db import transaction
 
 from priorities.dates import DatePrecision
-from priorities.models import Party, PriorityArea, WorkPlan
-from reports.models import Consultation
+from priorities.models import Consultation, Party, PriorityArea, WorkPlan
 
-FACTS_PATH = Path(__file__).parent / "reference" / "reference-facts.json"
+FACTS_PATH = Path(__file__).parent / "data" / "reference-facts.json"
 ARTICLE = "https://okebajo.com/2023/08/23/rencana-aksi-2023-2027-asean-dan-jepang-sepakat-lawan-terorisme-dan-kejahatan-lintas-negara"
 
 ASEAN_SECRETARIAT = {"code": "ASEC", "name": "ASEAN Secretariat", "kind": Party.Kind.ASEAN_BODY}
@@ -50,7 +49,7 @@ SERIES = {
 
 
 @dataclass
-class LoadReport:
+class LoadSummary:
     """What a load did, row by row, for the command to print."""
 
     created: list = field(default_factory=list)
@@ -76,16 +75,16 @@ def verified(records):
 
 def load_reference(*, overwrite=False, facts_path=FACTS_PATH):
     facts = json.loads(Path(facts_path).read_text(encoding="utf-8"))
-    report = LoadReport()
+    summary = LoadSummary()
     with transaction.atomic():
-        parties = _load_parties(facts, report, overwrite)
-        consultations = _load_consultations(facts, parties, report, overwrite)
-        plan = _load_work_plan(consultations, report, overwrite)
-        _load_priority_areas(facts, plan, report, overwrite)
-    return report
+        parties = _load_parties(facts, summary, overwrite)
+        consultations = _load_consultations(facts, parties, summary, overwrite)
+        plan = _load_work_plan(consultations, summary, overwrite)
+        _load_priority_areas(facts, plan, summary, overwrite)
+    return summary
 
 
-def _sync(report, model, lookup, values, overwrite, m2m=None):
+def _sync(summary, model, lookup, values, overwrite, m2m=None):
     """Create the row, or compare it with the reference and update it only if told to."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
@@ -94,7 +93,7 @@ def _sync(report, model, lookup, values, overwrite, m2m=None):
         instance.save()
         for name, related in (m2m or {}).items():
             getattr(instance, name).set(related)
-        report.created.append(f"{model._meta.verbose_name} {instance}")
+        summary.created.append(f"{model._meta.verbose_name} {instance}")
         return instance
     label = f"{model._meta.verbose_name} {instance}"
     differences = {
@@ -107,7 +106,7 @@ def _sync(report, model, lookup, values, overwrite, m2m=None):
         if current != set(related):
             differences[name] = (sorted(map(str, current)), sorted(map(str, related)))
     if not differences:
-        report.unchanged += 1
+        summary.unchanged += 1
     elif overwrite:
         for name, (_current, wanted) in differences.items():
             if m2m and name in m2m:
@@ -116,9 +115,9 @@ def _sync(report, model, lookup, values, overwrite, m2m=None):
                 setattr(instance, name, wanted)
         instance._change_reason = CHANGE_REASON
         instance.save()
-        report.updated.append(f"{label}: {', '.join(differences)}")
+        summary.updated.append(f"{label}: {', '.join(differences)}")
     else:
-        report.kept.append(
+        summary.kept.append(
             f"{label}: "
             + "; ".join(
                 f"{name} is {now!r}, reference says {ref!r}"
@@ -128,7 +127,7 @@ def _sync(report, model, lookup, values, overwrite, m2m=None):
     return instance
 
 
-def _load_parties(facts, report, overwrite):
+def _load_parties(facts, summary, overwrite):
     parties = {}
     for record in verified(facts["member_states"]):
         since, precision = parse_partial_date(record["asean_member_since"])
@@ -142,7 +141,7 @@ def _load_parties(facts, report, overwrite):
             "member_since_precision": precision,
         }
         parties[record["alpha2"]] = _sync(
-            report, Party, {"code": record["alpha2"]}, values, overwrite
+            summary, Party, {"code": record["alpha2"]}, values, overwrite
         )
     for record in verified(facts["dialogue_partner"]):
         values = {
@@ -152,14 +151,14 @@ def _load_parties(facts, report, overwrite):
             "kind": Party.Kind.DIALOGUE_PARTNER,
         }
         parties[record["alpha2"]] = _sync(
-            report, Party, {"code": record["alpha2"]}, values, overwrite
+            summary, Party, {"code": record["alpha2"]}, values, overwrite
         )
     secretariat = {k: v for k, v in ASEAN_SECRETARIAT.items() if k != "code"}
-    parties["ASEC"] = _sync(report, Party, {"code": "ASEC"}, secretariat, overwrite)
+    parties["ASEC"] = _sync(summary, Party, {"code": "ASEC"}, secretariat, overwrite)
     return parties
 
 
-def _load_consultations(facts, parties, report, overwrite):
+def _load_consultations(facts, parties, summary, overwrite):
     consultations = {}
     for record in verified(facts["consultations"]):
         series, preparatory = SERIES[record["series"]]
@@ -180,13 +179,13 @@ def _load_consultations(facts, parties, report, overwrite):
             values["date"] = day
         co_chairs = [parties[code] for code in record.get("co_chairs", [])]
         consultation = _sync(
-            report, Consultation, lookup, values, overwrite, m2m={"co_chairs": co_chairs}
+            summary, Consultation, lookup, values, overwrite, m2m={"co_chairs": co_chairs}
         )
         consultations[(series, record.get("ordinal"))] = consultation
     return consultations
 
 
-def _load_work_plan(consultations, report, overwrite):
+def _load_work_plan(consultations, summary, overwrite):
     values = {
         "description": WORK_PLAN["description"],
         "agreed_at": consultations[AGREED_AT],
@@ -194,10 +193,10 @@ def _load_work_plan(consultations, report, overwrite):
         "sources": ARTICLE,
     }
     lookup = {k: WORK_PLAN[k] for k in ("title", "first_year", "last_year")}
-    return _sync(report, WorkPlan, lookup, values, overwrite)
+    return _sync(summary, WorkPlan, lookup, values, overwrite)
 
 
-def _load_priority_areas(facts, plan, report, overwrite):
+def _load_priority_areas(facts, plan, summary, overwrite):
     for record in verified(facts["priority_areas"]):
         values = {
             "code": record["code"].lower().replace("_", "-"),
@@ -205,5 +204,5 @@ def _load_priority_areas(facts, plan, report, overwrite):
             "focus": "\n".join(record["sub_focus"]),
         }
         _sync(
-            report, PriorityArea, {"work_plan": plan, "number": record["order"]}, values, overwrite
+            summary, PriorityArea, {"work_plan": plan, "number": record["order"]}, values, overwrite
         )

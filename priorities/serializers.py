@@ -1,6 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -71,4 +72,27 @@ class ActivitySerializer(serializers.ModelSerializer):
             "expected_outcome",
             "is_sample",
             "indicators",
+        ]
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("e.g. 8th AMMTC+Japan"))
+    host = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    co_chairs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "name",
+            "series",
+            "ordinal",
+            "is_preparatory",
+            "date",
+            "date_precision",
+            "format",
+            "city",
+            "host",
+            "co_chairs",
+            "outcome",
         ]

@@ -1,8 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
 
-from priorities.models import Activity, PriorityArea, WorkPlan
-from reports.models import Consultation
+from priorities.models import Activity, Consultation, PriorityArea, WorkPlan
 
 
 def home(request):

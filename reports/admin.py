@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -8,39 +8,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports import converters  # noqa: F401  (registers the action converters)
 from reports.exceptions import Conflict, NotPermitted
 from reports.models import (
-    Consultation,
     EvidenceFile,
     IndicatorValue,
     ProgressReport,
     ReportingCycle,
     ReportTransition,
-    SubmissionException,
+    SubmissionWaiver,
     SubmittedReport,
 )
 
 
-@admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "series", "ordinal", "date_display", "place_display", "host"]
-    list_filter = ["series", "format", "is_preparatory"]
-    list_select_related = ["host"]
-    search_fields = ["city", "outcome"]
-    autocomplete_fields = ["host", "co_chairs"]
-    date_hierarchy = "date"
-
-    @admin.display(description=_("date"), ordering="date")
-    def date_display(self, consultation):
-        return consultation.date_display
-
-    @admin.display(description=_("place"), ordering="city")
-    def place_display(self, consultation):
-        return consultation.place_display
-
-
-class SubmissionExceptionInline(admin.TabularInline):
-    model = SubmissionException
+class SubmissionWaiverInline(admin.TabularInline):
+    model = SubmissionWaiver
     fields = ["party", "reason", "granted_by", "granted_at"]
     readonly_fields = ["granted_by", "granted_at"]
     autocomplete_fields = ["party"]
@@ -62,15 +44,15 @@ class ReportingCycleAdmin(SimpleHistoryAdmin):
     list_select_related = ["work_plan"]
     search_fields = ["title"]
     filter_horizontal = ["consultations"]
-    inlines = [SubmissionExceptionInline]
+    inlines = [SubmissionWaiverInline]
 
     def save_formset(self, request, form, formset, change):
-        for exception in formset.save(commit=False):
-            if exception.granted_by_id is None:
-                exception.granted_by = request.user
-            exception.save()
-        for exception in formset.deleted_objects:
-            exception.delete()
+        for waiver in formset.save(commit=False):
+            if waiver.granted_by_id is None:
+                waiver.granted_by = request.user
+            waiver.save()
+        for waiver in formset.deleted_objects:
+            waiver.delete()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -185,30 +167,29 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         review = self.admin_site.admin_view(require_POST(self.review_view))
         name = f"{self.opts.app_label}_{self.opts.model_name}_review"
-        return [path("<int:pk>/review/<str:action>/", review, name=name), *super().get_urls()]
+        return [
+            path("<int:pk>/review/<review_action:action>/", review, name=name),
+            *super().get_urls(),
+        ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = get_object_or_404(ProgressReport, pk=object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "review_actions": [
-                (action, ProgressReport.Action(action).label)
-                for action in report.allowed_actions(request.user)
-                if action in ProgressReport.REVIEW_ACTIONS
-            ],
-            "review_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_review",
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_queryset(self, request):
+        # The one access rule: the admin reads reports through it like every other screen.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["review_actions"] = [
+            (action, ProgressReport.Action(action).label)
+            for action in obj.allowed_actions(request.user)
+            if action in ProgressReport.REVIEW_ACTIONS
+        ]
+        context["review_url_name"] = f"admin:{self.opts.app_label}_{self.opts.model_name}_review"
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def review_view(self, request, pk, action):
         """Accept, return or reopen one report through the model's transition."""
-        report = get_object_or_404(ProgressReport, pk=pk)
-        if action not in ProgressReport.REVIEW_ACTIONS:
-            raise PermissionDenied
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
             report.transition(action, by=request.user, comment=request.POST.get("comment", ""))
-        except NotPermitted as refusal:
-            raise PermissionDenied(refusal.message) from None
         except Conflict as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
         except ValidationError as error:
@@ -259,8 +240,8 @@ class SubmittedReportAdmin(ProgressReportAdmin):
         return redirect(reverse("admin:reports_progressreport_history", args=[object_id]))
 
 
-@admin.register(SubmissionException)
-class SubmissionExceptionAdmin(SimpleHistoryAdmin):
+@admin.register(SubmissionWaiver)
+class SubmissionWaiverAdmin(SimpleHistoryAdmin):
     list_display = ["party", "cycle", "granted_by", "granted_at"]
     list_select_related = ["party", "cycle", "granted_by"]
     list_filter = ["cycle", "party"]

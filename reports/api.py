@@ -1,4 +1,3 @@
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -12,11 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ammtc_tracker.api import CSVListMixin
-from priorities.models import Party, PriorityArea
-from reports.models import Consultation, EvidenceFile, ProgressReport, ReportingCycle
+from priorities import api as priorities_api
+from priorities.models import Party
+from reports import figures
+from reports.evidence import download_response
+from reports.models import EvidenceFile, ProgressReport, ReportingCycle
 from reports.serializers import (
     ComplianceSerializer,
-    ConsultationSerializer,
     EvidenceFileSerializer,
     ProgressReportSerializer,
     ReasonSerializer,
@@ -24,29 +25,6 @@ from reports.serializers import (
     StatusSerializer,
 )
 from reports.services import attach_evidence, save_report, start_report
-
-
-class ConsultationFilter(filters.FilterSet):
-    # Not "format": that query parameter chooses the response format (?format=csv).
-    meeting_format = filters.ChoiceFilter(
-        field_name="format", choices=Consultation.Format.choices, label="Online or in person"
-    )
-
-    class Meta:
-        model = Consultation
-        fields = ["series", "is_preparatory"]
-
-
-class ConsultationViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = (
-        Consultation.objects.select_related("host")
-        .prefetch_related("co_chairs")
-        .order_by("-date", "id")
-    )
-    serializer_class = ConsultationSerializer
-    filterset_class = ConsultationFilter
-    search_fields = ["city", "outcome"]
-    ordering_fields = ["date", "ordinal"]
 
 
 class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -66,9 +44,39 @@ class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         Reports you may not see count as missing.
         """
         cycle = self.get_object()
-        rows, summary = cycle.compliance(request.user)
-        data = {"cycle": cycle, "summary": summary, "rows": rows}
+        matrix = figures.compliance(cycle, request.user)
+        data = {"cycle": cycle, "summary": matrix.summary, "rows": matrix.rows}
         return Response(ComplianceSerializer(data, context={"request": request}).data)
+
+
+class ActivityFilter(priorities_api.ActivityFilter):
+    """The plan's activity filters, plus two that look at the reports the user may see."""
+
+    implementation_status = filters.ChoiceFilter(
+        choices=ProgressReport.Implementation.choices,
+        method="filter_implementation_status",
+        label="Has a report you may see with this implementation status",
+    )
+    cycle = filters.NumberFilter(
+        method="filter_cycle", label="Has a report you may see in this cycle"
+    )
+
+    def filter_implementation_status(self, queryset, name, value):
+        return self._with_visible_reports(queryset, implementation_status=value)
+
+    def filter_cycle(self, queryset, name, value):
+        return self._with_visible_reports(queryset)
+
+    def _with_visible_reports(self, queryset, **conditions):
+        # Only reports the user may see count, so a filter cannot reveal another party's draft.
+        reports = ProgressReport.objects.visible_to(self.request.user).filter(**conditions)
+        if self.form.cleaned_data.get("cycle"):
+            reports = reports.filter(cycle_id=self.form.cleaned_data["cycle"])
+        return queryset.filter(pk__in=reports.values("activity_id"))
+
+
+class ActivityViewSet(priorities_api.ActivityViewSet):
+    filterset_class = ActivityFilter
 
 
 class ReportFilter(filters.FilterSet):
@@ -179,7 +187,6 @@ class ProgressReportViewSet(
     def upload(self, request, pk=None):
         """Attach an evidence file (PDF, Office document or image; 10 MB at most)."""
         report = self.get_object()
-        report.check_editable_by(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Attach a file in the 'file' field.")]})
@@ -196,12 +203,9 @@ class ProgressReportViewSet(
     @action(detail=True, url_path=r"files/(?P<file_id>[0-9]+)", url_name="file", filter_backends=[])
     def download(self, request, pk=None, file_id=None):
         """Download an evidence file of a report you may see."""
-        evidence = get_object_or_404(EvidenceFile, pk=file_id, report=self.get_object())
-        response = FileResponse(
-            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+        return download_response(
+            get_object_or_404(EvidenceFile, pk=file_id, report=self.get_object())
         )
-        response["Content-Type"] = "application/octet-stream"
-        return response
 
 
 class StatusView(APIView):
@@ -218,35 +222,16 @@ class StatusView(APIView):
     )
     def get(self, request):
         cycle = self._cycle(request.query_params.get("cycle"))
-        reports = ProgressReport.objects.accepted().filter(cycle=cycle)
-        party = request.query_params.get("party")
-        if party:
-            party_obj = Party.objects.filter(code=party.upper()).first()
-            if party_obj is None:
+        code = request.query_params.get("party")
+        party = None
+        if code:
+            party = Party.objects.filter(code=code.upper()).first()
+            if party is None:
                 raise ValidationError({"party": [_("No party has this code.")]})
-            reports = reports.filter(party=party_obj)
-        areas = PriorityArea.objects.filter(work_plan_id=cycle.work_plan_id).with_status_counts(
-            reports
-        )
         data = {
             "cycle": cycle,
-            "party": party.upper() if party else None,
-            "priority_areas": [
-                {
-                    "id": area.pk,
-                    "number": area.number,
-                    "title": area.title,
-                    "reports": area.report_count,
-                    "average_percent_complete": (
-                        round(area.average_percent, 1) if area.average_percent is not None else None
-                    ),
-                    "by_implementation_status": {
-                        value: getattr(area, f"status_{value}")
-                        for value in ProgressReport.Implementation.values
-                    },
-                }
-                for area in areas.order_by("number")
-            ],
+            "party": party.code if party else None,
+            "priority_areas": figures.status_by_area(cycle, request.user, party=party),
         }
         return Response(StatusSerializer(data).data)
 
@@ -255,11 +240,7 @@ class StatusView(APIView):
             if not cycle_id.isdigit():
                 raise ValidationError({"cycle": [_("Give a cycle id.")]})
             return get_object_or_404(ReportingCycle, pk=cycle_id)
-        cycle = (
-            ReportingCycle.objects.filter(reports__status=ProgressReport.Status.ACCEPTED)
-            .order_by("-period_start", "-id")
-            .first()
-        )
+        cycle = ReportingCycle.objects.with_accepted_reports().first()
         if cycle is None:
             raise NotFound(_("No cycle has accepted reports yet."))
         return cycle

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ammtc_tracker.models import Role, User
-from priorities.models import Activity, Indicator, Party, WorkPlan
-from reports.models import Consultation, ProgressReport, ReportingCycle
+from priorities.models import Activity, Consultation, Indicator, Party, WorkPlan
+from reports.models import ProgressReport, ReportingCycle
 from reports.services import save_report, start_report
 
 # code, title, leads, participants, [(indicator, unit, baseline, target)]

@@ -1,5 +1,7 @@
 """The workflow's refusals; views and the API turn each kind into one HTTP status."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class WorkflowError(Exception):
     """A request the reporting workflow refuses; the message says why."""
@@ -9,8 +11,8 @@ class WorkflowError(Exception):
         self.message = message
 
 
-class NotPermitted(WorkflowError):
-    """The user's role or party may not do this (403)."""
+class NotPermitted(WorkflowError, PermissionDenied):
+    """The user's role or party may not do this (403, through Django's PermissionDenied)."""
 
 
 class Conflict(WorkflowError):

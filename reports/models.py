@@ -2,7 +2,6 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -11,106 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
-from priorities.models import Activity, Indicator, Party, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, WorkPlan
 from reports.exceptions import Conflict, NotPermitted
 
 
-class Consultation(models.Model):
-    """One meeting of SOMTC+Japan (technical level) or AMMTC+Japan (strategic level)."""
-
-    class Series(models.TextChoices):
-        SOMTC_JAPAN = "somtc_japan", _("SOMTC+Japan")
-        AMMTC_JAPAN = "ammtc_japan", _("AMMTC+Japan")
-
-    class Format(models.TextChoices):
-        IN_PERSON = "in_person", _("in person")
-        ONLINE = "online", _("online")
-
-    series = models.CharField(_("series"), max_length=20, choices=Series.choices)
-    ordinal = models.PositiveSmallIntegerField(
-        _("ordinal"), null=True, blank=True, help_text=_("8 for the 8th; empty if not known.")
-    )
-    is_preparatory = models.BooleanField(
-        _("preparatory session"),
-        default=False,
-        help_text=_("A SOMTC+Japan session held just before AMMTC+Japan to prepare it."),
-    )
-    date = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("date known to the"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
-    format = models.CharField(
-        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
-    )
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    host = models.ForeignKey(
-        Party,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hosted_consultations",
-        verbose_name=_("host"),
-    )
-    co_chairs = models.ManyToManyField(
-        Party, blank=True, related_name="co_chaired_consultations", verbose_name=_("co-chairs")
-    )
-    outcome = models.TextField(_("what it decided"), blank=True)
-    sources = models.TextField(_("sources"), blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-date", "series"]
-        verbose_name = _("consultation")
-        verbose_name_plural = _("consultations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["series", "ordinal"],
-                condition=Q(ordinal__isnull=False, is_preparatory=False),
-                name="consultation_ordinal_unique_in_series",
-                violation_error_message=_("This series already has a meeting with this ordinal."),
-            ),
-            models.CheckConstraint(
-                condition=partial_date_is_normalised("date", "date_precision"),
-                name="consultation_date_normalised",
-                violation_error_message=_(
-                    "A date known only to the month or year must be the 1st of it."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name}, {self.date_display}"
-
-    @property
-    def name(self):
-        """'8th AMMTC+Japan', or 'SOMTC+Japan (preparatory)' when the ordinal is not known."""
-        name = self.get_series_display()
-        if self.ordinal:
-            name = f"{ordinal(self.ordinal)} {name}"
-        if self.is_preparatory:
-            name = _("%(name)s (preparatory)") % {"name": name}
-        return name
-
-    @property
-    def date_display(self):
-        return format_partial_date(self.date, self.date_precision)
-
-    @property
-    def level(self):
-        if self.series == self.Series.SOMTC_JAPAN:
-            return _("technical level (senior officials)")
-        return _("strategic level (ministers)")
-
-    @property
-    def place_display(self):
-        if self.format == self.Format.ONLINE:
-            return _("online")
-        return self.city
+class ReportingCycleQuerySet(models.QuerySet):
+    def with_accepted_reports(self):
+        """Cycles with at least one accepted report, the most recent first."""
+        accepted = ProgressReport.objects.filter(
+            cycle=models.OuterRef("pk"), status=ProgressReport.Status.ACCEPTED
+        )
+        return self.filter(models.Exists(accepted)).order_by("-period_start", "-id")
 
 
 class ReportingCycle(models.Model):
@@ -141,6 +51,7 @@ class ReportingCycle(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ReportingCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start"]
@@ -177,44 +88,15 @@ class ReportingCycle(models.Model):
     def days_left(self, day=None):
         return (self.deadline - (day or timezone.localdate())).days
 
-    def compliance(self, user):
-        """Who was expected to report on what, and how far each report got.
-
-        One row per activity of the plan and each of its lead and participating parties; a
-        report ``user`` may not see is shown as missing, so nothing leaks through the matrix.
-        """
-        activities = (
-            Activity.objects.filter(work_plan_id=self.work_plan_id)
-            .prefetch_related("lead_parties", "participating_parties")
-            .order_by("priority_area__number", "code", "id")
+    def previous(self):
+        """The cycle of the same plan that covered the period before this one, if any."""
+        return (
+            ReportingCycle.objects.filter(
+                work_plan_id=self.work_plan_id, period_start__lt=self.period_start
+            )
+            .order_by("-period_start")
+            .first()
         )
-        reports = {
-            (report.activity_id, report.party_id): report
-            for report in ProgressReport.objects.visible_to(user).filter(cycle=self)
-        }
-        rows = []
-        for activity in activities:
-            roles = [(p, "lead") for p in activity.lead_parties.all()]
-            roles += [(p, "participant") for p in activity.participating_parties.all()]
-            for party, role in roles:
-                report = reports.get((activity.pk, party.pk))
-                rows.append(
-                    {
-                        "activity": activity.pk,
-                        "activity_code": activity.code,
-                        "party": party.code,
-                        "role": role,
-                        "report": report.pk if report else None,
-                        "status": report.status if report else None,
-                        "is_late": bool(report and report.is_late),
-                        "submitted_at": report.submitted_at if report else None,
-                    }
-                )
-        summary = {"expected": len(rows), "missing": 0}
-        summary.update(dict.fromkeys(ProgressReport.Status.values, 0))
-        for row in rows:
-            summary[row["status"] or "missing"] += 1
-        return rows, summary
 
     def check_accepts_reports_from(self, party):
         """Raise Conflict, saying why and whom to contact, if ``party`` may not file now."""
@@ -224,11 +106,11 @@ class ReportingCycle(models.Model):
                 _("%(cycle)s opens on %(day)s. Contact %(contact)s if you need it sooner.")
                 % {"cycle": self, "day": self.opens_on, "contact": contact}
             )
-        if self.is_closed and not self.exceptions.filter(party=party).exists():
+        if self.is_closed and not self.waivers.filter(party=party).exists():
             raise Conflict(
                 _(
                     "%(cycle)s was closed on %(day)s and accepts no more reports. Contact "
-                    "%(contact)s to ask for an exception for %(party)s."
+                    "%(contact)s to ask for a waiver for %(party)s."
                 )
                 % {
                     "cycle": self,
@@ -239,23 +121,23 @@ class ReportingCycle(models.Model):
             )
 
 
-class SubmissionException(models.Model):
-    """Leave for one party to file in a cycle after it was closed."""
+class SubmissionWaiver(models.Model):
+    """Leave for one party to file in a cycle after the cycle was closed."""
 
     cycle = models.ForeignKey(
-        ReportingCycle, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("cycle")
+        ReportingCycle, on_delete=models.CASCADE, related_name="waivers", verbose_name=_("cycle")
     )
     party = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,
-        related_name="submission_exceptions",
+        related_name="submission_waivers",
         verbose_name=_("party"),
     )
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        related_name="granted_exceptions",
+        related_name="granted_waivers",
         verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
@@ -264,13 +146,13 @@ class SubmissionException(models.Model):
 
     class Meta:
         ordering = ["cycle", "party"]
-        verbose_name = _("submission exception")
-        verbose_name_plural = _("submission exceptions")
+        verbose_name = _("late-submission waiver")
+        verbose_name_plural = _("late-submission waivers")
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "party"],
-                name="submissionexception_once_per_party",
-                violation_error_message=_("This party already has an exception for this cycle."),
+                name="submissionwaiver_once_per_party",
+                violation_error_message=_("This party already has a waiver for this cycle."),
             )
         ]
 
@@ -321,6 +203,7 @@ class ProgressReport(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     class Action(models.TextChoices):
+        CREATE = "create", _("create")
         SUBMIT = "submit", _("submit")
         ACCEPT = "accept", _("accept")
         RETURN = "return", _("return")
@@ -592,7 +475,7 @@ class ReportTransition(models.Model):
         _("from"), max_length=10, choices=ProgressReport.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=10, choices=ProgressReport.Status.choices)
-    action = models.CharField(_("action"), max_length=10, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ProgressReport.Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import (
-    Consultation,
     EvidenceFile,
     IndicatorValue,
     ProgressReport,
@@ -30,29 +29,6 @@ class StrictSerializer(serializers.ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
-
-
-class ConsultationSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True, help_text=_("e.g. 8th AMMTC+Japan"))
-    host = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    co_chairs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-
-    class Meta:
-        model = Consultation
-        fields = [
-            "id",
-            "name",
-            "series",
-            "ordinal",
-            "is_preparatory",
-            "date",
-            "date_precision",
-            "format",
-            "city",
-            "host",
-            "co_chairs",
-            "outcome",
-        ]
 
 
 class ReportingCycleSerializer(serializers.ModelSerializer):
@@ -171,8 +147,10 @@ class StatusCountsSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
     reports = serializers.IntegerField()
-    average_percent_complete = serializers.FloatField(allow_null=True)
-    by_implementation_status = serializers.DictField(child=serializers.IntegerField())
+    average_percent_complete = serializers.FloatField(source="average_percent", allow_null=True)
+    by_implementation_status = serializers.DictField(
+        source="by_implementation", child=serializers.IntegerField()
+    )
 
 
 class StatusSerializer(serializers.Serializer):
@@ -182,11 +160,11 @@ class StatusSerializer(serializers.Serializer):
 
 
 class ComplianceRowSerializer(serializers.Serializer):
-    activity = serializers.IntegerField()
+    activity = serializers.IntegerField(source="activity_id")
     activity_code = serializers.CharField()
-    party = serializers.CharField()
+    party = serializers.CharField(source="party_code")
     role = serializers.ChoiceField(choices=["lead", "participant"])
-    report = serializers.IntegerField(allow_null=True)
+    report = serializers.IntegerField(source="report_id", allow_null=True)
     status = serializers.CharField(allow_null=True)
     is_late = serializers.BooleanField()
     submitted_at = serializers.DateTimeField(allow_null=True)

@@ -46,7 +46,9 @@ def start_report(*, user, activity, cycle):
     except IntegrityError:
         # Another request created it between the check and the insert.
         return ProgressReport.objects.get(cycle=cycle, activity=activity, party=user.party)
-    report.transitions.create(to_status=report.status, action="create", actor=user)
+    report.transitions.create(
+        to_status=report.status, action=ProgressReport.Action.CREATE, actor=user
+    )
     return report
 
 
@@ -59,8 +61,7 @@ def save_report(*, report, user, content, expected_version, indicator_values=Non
     A save made from version N when the report is at a later version is refused with
     EditConflict, which lists what the saved report says that differs from this save.
     """
-    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    locked.check_editable_by(user)
+    locked = _lock_for_edit(report, user)
     indicator_values = indicator_values or {}
     if locked.version != expected_version:
         raise _edit_conflict(locked, content, indicator_values)
@@ -71,12 +72,24 @@ def save_report(*, report, user, content, expected_version, indicator_values=Non
     locked.full_clean(exclude=["cycle", "activity", "party", "created_by"])
     _save_indicator_values(locked, user, indicator_values)
     for upload in files:
-        attach_evidence(report=locked, user=user, upload=upload)
+        _store_evidence(locked, user, upload)
+    _record_change(locked, user, fields=content)
+    return locked
+
+
+def _lock_for_edit(report, user):
+    """The report, locked until the transaction ends, if ``user`` may change it now."""
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    locked.check_editable_by(user)
+    return locked
+
+
+def _record_change(locked, user, fields=()):
+    """Save ``fields`` with a new version, so that the history shows who changed the report."""
     locked.version += 1
     locked.updated_at = timezone.now()
     locked._history_user = user
-    locked.save(update_fields=[*content, "version", "updated_at"])
-    return locked
+    locked.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _save_indicator_values(report, user, indicator_values):
@@ -98,7 +111,16 @@ def _save_indicator_values(report, user, indicator_values):
         row.save()
 
 
+@transaction.atomic
 def attach_evidence(*, report, user, upload):
+    """Attach one file to a report its official may change, as one more version of the report."""
+    locked = _lock_for_edit(report, user)
+    evidence = _store_evidence(locked, user, upload)
+    _record_change(locked, user)
+    return evidence
+
+
+def _store_evidence(report, user, upload):
     """Store an upload checked by its content, with its size and SHA-256."""
     try:
         content_type = inspect_upload(upload)

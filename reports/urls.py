@@ -1,6 +1,9 @@
 from django.urls import path
 
-from reports import views
+from reports import (
+    converters,  # noqa: F401  (registers the action converters)
+    views,
+)
 
 urlpatterns = [
     path("my-reporting/", views.my_reporting, name="my_reporting"),
@@ -12,7 +15,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
-    path("reports/<int:pk>/<str:action>/", views.report_transition, name="report_transition"),
+    path("reports/<int:pk>/<action:action>/", views.report_transition, name="report_transition"),
     path(
         "reports/<int:pk>/files/<int:file_id>/",
         views.evidence_download,

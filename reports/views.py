@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from priorities.models import Activity
+from reports.evidence import download_response
 from reports.exceptions import Conflict, EditConflict, NotPermitted
 from reports.forms import ReasonForm, ReportForm
 from reports.models import EvidenceFile, ProgressReport, ReportingCycle, ReportTransition
@@ -37,8 +37,12 @@ def my_reporting(request):
     rows = []
     if cycle:
         returns = ReportTransition.objects.filter(to_status=ProgressReport.Status.RETURNED)
-        reports = ProgressReport.objects.filter(cycle=cycle, party=party).prefetch_related(
-            Prefetch("transitions", queryset=returns.order_by("-at"), to_attr="returns")
+        reports = (
+            ProgressReport.objects.visible_to(request.user)
+            .filter(cycle=cycle, party=party)
+            .prefetch_related(
+                Prefetch("transitions", queryset=returns.order_by("-at"), to_attr="returns")
+            )
         )
         activities = (
             Activity.objects.for_party(party)
@@ -72,8 +76,6 @@ def start(request, cycle_id, activity_id):
     activity = get_object_or_404(Activity, pk=activity_id)
     try:
         report = start_report(user=request.user, activity=activity, cycle=cycle)
-    except NotPermitted as refusal:
-        raise PermissionDenied(refusal.message) from None
     except Conflict as refusal:
         messages.error(request, refusal.message)
         return redirect("my_reporting")
@@ -99,8 +101,11 @@ def report_list(request):
 
 
 @login_required
-def report_detail(request, pk, *, reason_form=None, status=200):
-    report = _get_report_for_user(request, pk)
+def report_detail(request, pk):
+    return _render_detail(request, _get_report_for_user(request, pk))
+
+
+def _render_detail(request, report, *, reason_form=None, status=200):
     timeline = list(report.transitions.select_related("actor"))
     returns = [step for step in timeline if step.to_status == ProgressReport.Status.RETURNED]
     context = {
@@ -124,23 +129,21 @@ def report_detail(request, pk, *, reason_form=None, status=200):
 def report_transition(request, pk, action):
     """Submit, accept, return or reopen: the model decides who may, from which state."""
     report = _get_report_for_user(request, pk)
-    if action not in ProgressReport.Action.values:
-        raise PermissionDenied(_("Unknown action."))
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
         report.transition(action, by=request.user, comment=form.cleaned_data.get("comment", ""))
-    except NotPermitted as refusal:
-        raise PermissionDenied(refusal.message) from None
     except Conflict as refusal:
         messages.error(request, refusal.message)
-        return report_detail(request, pk, status=409)
+        return _render_detail(request, report, status=409)
     except ValidationError as error:
         if action == ProgressReport.Action.SUBMIT:
             messages.error(request, _("Not submitted: complete the fields marked below."))
-            return report_edit(request, pk, submit_errors=error)
+            form = _report_form(report).bound_to_saved()
+            form.add_domain_errors(error)
+            return _render_form(request, report, form)
         form.add_error("comment", error.message_dict.get("comment"))
-        return report_detail(request, pk, reason_form=form, status=400)
+        return _render_detail(request, report, reason_form=form, status=400)
     messages.success(
         request, _("The report is now %(status)s.") % {"status": report.get_status_display()}
     )
@@ -148,29 +151,30 @@ def report_transition(request, pk, action):
 
 
 @login_required
-def report_edit(request, pk, *, submit_errors=None):
+def report_edit(request, pk):
     report = _get_report_for_user(request, pk)
     try:
         report.check_editable_by(request.user)
-    except (NotPermitted, Conflict) as refusal:
-        # In scope but read-only for this user: 403, with the reason.
+    except Conflict as refusal:
+        # In scope but no longer editable: 403, with the reason.
         raise PermissionDenied(refusal.message) from None
-    indicators = report.activity.indicators.all()
-    conflict = None
-    if request.method == "POST" and submit_errors is None:
-        form = ReportForm(request.POST, request.FILES, instance=report, indicators=indicators)
-        if form.is_valid():
-            outcome = _save_from_form(request, report, form)
-            if isinstance(outcome, HttpResponseBase):
-                return outcome
-            conflict = outcome
-        else:
-            _ask_for_files_again(request)
-    else:
-        form = ReportForm(instance=report, indicators=indicators)
-        if submit_errors is not None:
-            form = form.bound_to_saved()
-            form.add_domain_errors(submit_errors)
+    if request.method != "POST":
+        return _render_form(request, report, _report_form(report))
+    form = _report_form(report, request.POST, request.FILES)
+    if not form.is_valid():
+        _ask_for_files_again(request)
+        return _render_form(request, report, form)
+    outcome = _save_from_form(request, report, form)
+    if isinstance(outcome, HttpResponseBase):
+        return outcome
+    return _render_form(request, report, form, conflict=outcome)
+
+
+def _report_form(report, *args):
+    return ReportForm(*args, instance=report, indicators=report.activity.indicators.all())
+
+
+def _render_form(request, report, form, *, conflict=None):
     context = {"report": report, "form": form, "conflict": conflict}
     status = 409 if conflict else 400 if form.errors or form.indicator_errors else 200
     return render(request, "reports/report_form.html", context, status=status)
@@ -231,12 +235,4 @@ def _set_version(form, version):
 @login_required
 def evidence_download(request, pk, file_id):
     report = _get_report_for_user(request, pk)
-    evidence = get_object_or_404(EvidenceFile, pk=file_id, report=report)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(get_object_or_404(EvidenceFile, pk=file_id, report=report))

@@ -62,8 +62,9 @@ def complete_content():
     }
 
 
-def make_report(official, activity, cycle, state="draft", reviewer=None):
-    """A report of ``official``'s party, complete, moved to ``state`` through the workflow."""
+def make_report(official, activity, cycle, state="draft", reviewer=None, files=()):
+    """A report of ``official``'s party, complete, with ``files`` attached, moved to ``state``
+    through the workflow."""
     report = start_report(user=official, activity=activity, cycle=cycle)
     values = {indicator.pk: (Decimal(4), "") for indicator in activity.indicators.all()}
     report = save_report(
@@ -72,6 +73,7 @@ def make_report(official, activity, cycle, state="draft", reviewer=None):
         content=complete_content(),
         indicator_values=values,
         expected_version=report.version,
+        files=files,
     )
     if state == "draft":
         return report

@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ammtc_tracker.models import ApiToken, Role, User
-from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import (
-    Consultation,
     ProgressReport,
     ReportingCycle,
-    SubmissionException,
+    SubmissionWaiver,
     SubmittedReport,
 )
 from tests.factories import make_activity, make_cycle, make_report, make_user
@@ -69,15 +68,15 @@ def add_cycles(plan, n):
         make_cycle(plan, title=f"Cycle {next(counter)}")
 
 
-def add_exceptions(plan, n):
+def add_waivers(plan, n):
     secretariat = User.objects.filter(username="admin").get()
     cycle = make_cycle(plan, title=f"Cycle {next(counter)}", closed_at=timezone.now())
-    parties = Party.objects.exclude(submission_exceptions__cycle=cycle)[:n]
+    parties = Party.objects.exclude(submission_waivers__cycle=cycle)[:n]
     if len(parties) < n:
         add_parties(plan, n - len(parties))
-        parties = Party.objects.exclude(submission_exceptions__cycle=cycle)[:n]
+        parties = Party.objects.exclude(submission_waivers__cycle=cycle)[:n]
     for party in parties:
-        SubmissionException.objects.create(
+        SubmissionWaiver.objects.create(
             cycle=cycle, party=party, reason="Late", granted_by=secretariat
         )
 
@@ -118,7 +117,7 @@ FACTORIES = {
     Indicator: add_indicators,
     Consultation: add_consultations,
     ReportingCycle: add_cycles,
-    SubmissionException: add_exceptions,
+    SubmissionWaiver: add_waivers,
     ProgressReport: add_reports,
     SubmittedReport: add_reports,
     User: add_users,

@@ -4,8 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from priorities.models import Party
-from reports.models import Consultation
+from priorities.models import Consultation, Party
 from tests.factories import make_activity, make_cycle, make_report
 
 LISTS = [

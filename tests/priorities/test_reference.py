@@ -3,8 +3,7 @@ import datetime
 from django.core.management import call_command
 
 from priorities.dates import DatePrecision
-from priorities.models import Party, PriorityArea, WorkPlan
-from reports.models import Consultation
+from priorities.models import Consultation, Party, PriorityArea, WorkPlan
 
 SOURCE_AREAS = [
     (1, "Terrorism"),

@@ -34,8 +34,8 @@ def report_urls(report):
 def test_another_partys_unaccepted_report_does_not_exist_for_an_official(
     client, official_id, official_jp, secretariat, activity, cycle, state
 ):
-    report = make_report(official_jp, activity, cycle, state, secretariat)
-    attach_evidence(report=report, user=official_jp, upload=SimpleUploadedFile("a.pdf", PDF))
+    upload = SimpleUploadedFile("a.pdf", PDF)
+    report = make_report(official_jp, activity, cycle, state, secretariat, files=[upload])
     client.force_login(official_id)
     for method, url in report_urls(report):
         assert getattr(client, method)(url).status_code == 404, url

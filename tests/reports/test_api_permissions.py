@@ -3,7 +3,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports.services import attach_evidence
 from tests.factories import complete_content, make_activity, make_report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,9 +26,9 @@ def world(cast, plan, activity, cycle):
     reports = {}
     for number, state in enumerate(["draft", "submitted", "returned", "accepted"], start=1):
         act = activity if number == 1 else make_activity(plan, f"2.{number + 1}", leads=["ID"])
-        report = make_report(cast["official_id"], act, cycle, state, cast["secretariat"])
-        attach_evidence(
-            report=report, user=cast["official_id"], upload=SimpleUploadedFile("a.pdf", PDF)
+        upload = SimpleUploadedFile("a.pdf", PDF)
+        report = make_report(
+            cast["official_id"], act, cycle, state, cast["secretariat"], files=[upload]
         )
         reports[state] = report
     foreign = make_activity(plan, "4.1", leads=["MY"], participants=["SG"])

@@ -104,12 +104,9 @@ def test_a_file_over_the_size_limit_is_refused(client, settings, official_id, ac
 def test_files_are_served_only_to_those_who_may_see_the_report(
     client, official_id, official_jp, secretariat, reader, activity, cycle
 ):
-    report = make_report(official_jp, activity, cycle, "submitted")
-    from reports.services import attach_evidence
-
-    evidence = attach_evidence(
-        report=report, user=official_jp, upload=SimpleUploadedFile("minutes.pdf", PDF)
-    )
+    upload = SimpleUploadedFile("minutes.pdf", PDF)
+    report = make_report(official_jp, activity, cycle, "submitted", files=[upload])
+    evidence = report.evidence_files.get()
     url = f"/reports/{report.pk}/files/{evidence.pk}/"
     expected = {official_jp: 200, secretariat: 200, official_id: 404, reader: 404}
     for user, status in expected.items():

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from reports.models import ProgressReport, SubmissionException
+from reports.models import ProgressReport, SubmissionWaiver
 from reports.services import start_report
 from tests.factories import make_cycle, make_report
 
@@ -148,19 +148,19 @@ def test_a_closed_cycle_refuses_submissions_and_says_whom_to_contact(
     html = response.content.decode()
     assert response.status_code == 409
     assert "was closed on" in html
-    assert "Contact the ASEAN Secretariat to ask for an exception for Indonesia." in html
+    assert "Contact the ASEAN Secretariat to ask for a waiver for Indonesia." in html
     report.refresh_from_db()
     assert report.status == "draft"
 
 
-def test_an_exception_lets_exactly_one_party_submit_to_a_closed_cycle(
+def test_a_waiver_lets_exactly_one_party_submit_to_a_closed_cycle(
     client, official_id, official_jp, secretariat, activity, cycle
 ):
     indonesian = make_report(official_id, activity, cycle)
     japanese = make_report(official_jp, activity, cycle)
     cycle.closed_at = timezone.now()
     cycle.save()
-    SubmissionException.objects.create(
+    SubmissionWaiver.objects.create(
         cycle=cycle, party=official_id.party, reason="Late data", granted_by=secretariat
     )
     client.force_login(official_id)

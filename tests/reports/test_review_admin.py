@@ -116,13 +116,10 @@ def test_officials_and_readers_cannot_use_the_review_console(
 def test_the_review_page_links_to_the_evidence(client, official_id, secretariat, activity, cycle):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reports.services import attach_evidence
-
-    report = make_report(official_id, activity, cycle, "submitted")
     pdf = b"%PDF-1.4\n%%EOF\n"
-    evidence = attach_evidence(
-        report=report, user=official_id, upload=SimpleUploadedFile("minutes.pdf", pdf)
-    )
+    upload = SimpleUploadedFile("minutes.pdf", pdf)
+    report = make_report(official_id, activity, cycle, "submitted", files=[upload])
+    evidence = report.evidence_files.get()
     client.force_login(secretariat)
     page = client.get(f"{QUEUE}{report.pk}/change/").content.decode()
     url = f"/reports/{report.pk}/files/{evidence.pk}/"
