@@ -57,7 +57,10 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         constraints = [
             models.UniqueConstraint(
-                fields=["alpha3"], condition=~Q(alpha3=""), name="party_alpha3_unique"
+                fields=["alpha3"],
+                condition=~Q(alpha3=""),
+                name="party_alpha3_unique",
+                violation_error_message=_("Another party has this alpha-3 code."),
             ),
             models.CheckConstraint(
                 condition=Q(member_since__isnull=True) | Q(kind="member_state"),

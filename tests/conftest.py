@@ -2,6 +2,9 @@
 
 The cast: an official of Indonesia, an official of Japan, a secretariat reviewer, a read-only
 reader and an anonymous visitor. The plan is the real reference data, loaded as `make run` does.
+Both are written once per test session; each test runs in a transaction that rolls back to them.
+Tests that need a real commit (the browser's live server) flush the database when they end, so
+pytest-django runs them after the others, and their fixtures load what they need again.
 """
 
 import pytest
@@ -17,9 +20,32 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+CAST = {
+    "official_id": ("official.id", Role.OFFICIAL, "ID", {}),
+    "official_jp": ("official.jp", Role.OFFICIAL, "JP", {}),
+    "secretariat": ("secretariat", Role.SECRETARIAT, None, {"is_staff": True}),
+    "reader": ("reader", Role.READER, None, {}),
+}
+
+
+def _load_reference_and_cast():
+    if not WorkPlan.objects.exists():
+        load_reference()
+    for username, role, party, extra in CAST.values():
+        if not User.objects.filter(username=username).exists():
+            make_user(username, role, party, **extra)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _load_reference_and_cast()
+
+
 @pytest.fixture
 def reference(db):
-    load_reference()
+    # Already there, except after a test that committed and flushed (see the module's docstring).
+    _load_reference_and_cast()
 
 
 @pytest.fixture
@@ -27,24 +53,28 @@ def plan(reference):
     return WorkPlan.objects.get(first_year=2023, last_year=2027)
 
 
+def _cast_member(name):
+    return User.objects.select_related("party").get(username=CAST[name][0])
+
+
 @pytest.fixture
 def official_id(reference):
-    return make_user("official.id", Role.OFFICIAL, "ID")
+    return _cast_member("official_id")
 
 
 @pytest.fixture
 def official_jp(reference):
-    return make_user("official.jp", Role.OFFICIAL, "JP")
+    return _cast_member("official_jp")
 
 
 @pytest.fixture
 def secretariat(reference):
-    return make_user("secretariat", Role.SECRETARIAT, is_staff=True)
+    return _cast_member("secretariat")
 
 
 @pytest.fixture
 def reader(reference):
-    return make_user("reader", Role.READER)
+    return _cast_member("reader")
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from ammtc_tracker.models import ApiToken
 from ammtc_tracker.wsgi import application
 from tests.factories import make_activity, make_report
 
+pytestmark = pytest.mark.e2e
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -20,19 +20,28 @@ def cast(official_id, official_jp, secretariat, reader):
     }
 
 
+STATES = ["draft", "submitted", "returned", "accepted"]
+
+
 @pytest.fixture
-def world(cast, plan, activity, cycle):
-    """Indonesia's reports in each state (with a file each), and an activity Indonesia is not in."""
-    reports = {}
-    for number, state in enumerate(["draft", "submitted", "returned", "accepted"], start=1):
+def indonesian_report(cast, plan, activity, cycle):
+    """Makes Indonesia's report in a state, with a file, on an activity of its own."""
+
+    def make(state):
+        number = STATES.index(state) + 1
         act = activity if number == 1 else make_activity(plan, f"2.{number + 1}", leads=["ID"])
         upload = SimpleUploadedFile("a.pdf", PDF)
-        report = make_report(
+        return make_report(
             cast["official_id"], act, cycle, state, cast["secretariat"], files=[upload]
         )
-        reports[state] = report
-    foreign = make_activity(plan, "4.1", leads=["MY"], participants=["SG"])
-    return {"reports": reports, "cycle": cycle, "activity": activity, "foreign": foreign}
+
+    return make
+
+
+@pytest.fixture
+def world(indonesian_report, cycle):
+    """Indonesia's reports in each state (with a file each)."""
+    return {"reports": {state: indonesian_report(state) for state in STATES}, "cycle": cycle}
 
 
 READ_ONLY = [
@@ -79,8 +88,8 @@ def report_status(role, state):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", ["draft", "submitted", "returned", "accepted"])
-def test_report_detail_and_file(api, cast, world, role, state):
-    report = world["reports"][state]
+def test_report_detail_and_file(api, cast, indonesian_report, role, state):
+    report = indonesian_report(state)
     client = api(cast[role])
     assert client.get(f"/api/v1/reports/{report.pk}/").status_code == report_status(role, state)
     file_id = report.evidence_files.get().pk
@@ -121,8 +130,8 @@ WRITE_EXPECTATIONS["anonymous"] = dict.fromkeys((*UNSEEN, "accepted"), (401,) * 
         (4, "post", "reopen/"),
     ],
 )
-def test_report_writes(api, cast, world, role, state, index, method, action):
-    report = world["reports"][state]
+def test_report_writes(api, cast, indonesian_report, role, state, index, method, action):
+    report = indonesian_report(state)
     client = api(cast[role])
     url = f"/api/v1/reports/{report.pk}/{action}"
     body = (
@@ -169,8 +178,8 @@ def test_creating_a_report(api, cast, plan, cycle, role, expected):
         ("anonymous", "draft", 401),
     ],
 )
-def test_uploading_a_file(api, cast, world, role, state, expected):
-    report = world["reports"][state]
+def test_uploading_a_file(api, cast, indonesian_report, role, state, expected):
+    report = indonesian_report(state)
     response = api(cast[role]).post(
         f"/api/v1/reports/{report.pk}/files/",
         {"file": SimpleUploadedFile("minutes.pdf", PDF)},
@@ -179,8 +188,8 @@ def test_uploading_a_file(api, cast, world, role, state, expected):
     assert response.status_code == expected
 
 
-def test_reports_cannot_be_deleted(api, cast, world):
-    report = world["reports"]["draft"]
+def test_reports_cannot_be_deleted(api, cast, indonesian_report):
+    report = indonesian_report("draft")
     assert api(cast["official_id"]).delete(f"/api/v1/reports/{report.pk}/").status_code == 405
     assert api(cast["secretariat"]).delete(f"/api/v1/reports/{report.pk}/").status_code == 405
 

@@ -92,12 +92,24 @@ def test_bulk_accept_accepts_the_submitted_and_reports_the_rest(
     assert statuses == ["accepted", "accepted", "draft"]
 
 
-def test_the_admin_cannot_edit_report_content(client, official_id, secretariat, activity, cycle):
+def test_the_admin_cannot_edit_report_content(
+    client, official_id, secretariat, superuser, activity, cycle
+):
     report = make_report(official_id, activity, cycle, "submitted")
+    change_url = f"/admin/reports/progressreport/{report.pk}/change/"
     client.force_login(secretariat)
-    client.post(f"/admin/reports/progressreport/{report.pk}/change/", {"achievements": "Rewritten"})
+    response = client.post(change_url, {"achievements": "Rewritten"})
+    assert response.status_code == 403
+    page = client.get(change_url).content.decode()
+    assert 'name="achievements"' not in page
+    assert '<div class="readonly">Two workshops held.</div>' in page
+    # Even with every permission the content fields are read-only: a POST changes nothing.
+    client.force_login(superuser)
+    assert 'name="achievements"' not in client.get(change_url).content.decode()
+    client.post(change_url, {"achievements": "Rewritten", "_save": "Save"})
     report.refresh_from_db()
     assert report.achievements == "Two workshops held."
+    assert report.version == 3
 
 
 def test_officials_and_readers_cannot_use_the_review_console(

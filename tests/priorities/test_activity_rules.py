@@ -1,0 +1,37 @@
+"""Rules on activities that the database cannot hold, and how the admin shows them (the named
+database constraints are all in tests/test_constraints.py)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from priorities.models import Activity
+
+
+def test_an_activity_code_must_start_with_its_area_number(plan):
+    activity = Activity(priority_area=plan.priority_areas.get(number=3), code="2.1", title="X")
+    with pytest.raises(ValidationError) as error:
+        activity.full_clean()
+    assert error.value.message_dict["code"] == [
+        "The code must start with the priority area's number (3.)."
+    ]
+
+
+def test_the_admin_shows_the_date_order_error_and_keeps_the_input(client, superuser, plan):
+    client.force_login(superuser)
+    area = plan.priority_areas.get(number=1)
+    response = client.post(
+        "/admin/priorities/activity/add/",
+        {
+            "priority_area": area.pk,
+            "code": "1.7",
+            "title": "Typed by the secretariat",
+            "planned_start": "2026-05-01",
+            "planned_end": "2026-04-01",
+            "indicators-TOTAL_FORMS": "0",
+            "indicators-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "The planned end cannot be before the planned start." in response.content.decode()
+    assert 'value="Typed by the secretariat"' in response.content.decode()
+    assert not Activity.objects.filter(code="1.7").exists()
