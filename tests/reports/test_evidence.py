@@ -133,3 +133,36 @@ def test_a_file_id_of_another_report_is_not_found(
     )
     client.force_login(official_id)
     assert client.get(f"/reports/{mine.pk}/files/{evidence.pk}/").status_code == 404
+
+
+def test_attaching_a_file_through_the_api_is_a_new_version_of_the_report(
+    api, official_id, activity, cycle
+):
+    report = make_report(official_id, activity, cycle)
+    response = api(official_id).post(
+        f"/api/v1/reports/{report.pk}/files/",
+        {"file": SimpleUploadedFile("minutes.pdf", PDF)},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    report.refresh_from_db()
+    assert report.version == 3
+    latest = report.history.first()
+    assert (latest.version, latest.history_user) == (3, official_id)
+
+
+def test_a_file_cannot_land_on_a_report_submitted_in_between(api, official_id, activity, cycle):
+    """The upload locks the report and checks it is still editable, as a save does."""
+    report = make_report(official_id, activity, cycle)
+    client = api(official_id)
+    report.transition("submit", by=official_id)
+    response = client.post(
+        f"/api/v1/reports/{report.pk}/files/",
+        {"file": SimpleUploadedFile("late.pdf", PDF)},
+        format="multipart",
+    )
+    assert (response.status_code, response.data["detail"]) == (
+        409,
+        "This report is submitted and can no longer be changed.",
+    )
+    assert not report.evidence_files.exists()
