@@ -1,0 +1,87 @@
+"""Charts drawn by the app with matplotlib: SVG for pages, PNG for Word documents. Nothing is
+fetched from the internet. Wherever a chart appears its numbers are also given as a table, so
+the chart never carries a figure the table lacks.
+
+Charts take figures (``reports.figures``) and return bytes; they never query.
+"""
+
+import base64
+import io
+
+from django.utils.translation import gettext as _
+
+from reports.models import ProgressReport
+
+# Okabe and Ito's palette, told apart with the common colour-vision deficiencies.
+IMPLEMENTATION_COLOURS = {
+    ProgressReport.Implementation.NOT_STARTED: "#999999",
+    ProgressReport.Implementation.IN_PROGRESS: "#0072B2",
+    ProgressReport.Implementation.COMPLETED: "#009E73",
+    ProgressReport.Implementation.DELAYED: "#E69F00",
+    ProgressReport.Implementation.SUSPENDED: "#D55E00",
+    ProgressReport.Implementation.CANCELLED: "#000000",
+}
+RATE_COLOURS = ("#BBBBBB", "#0072B2", "#009E73")
+
+
+def status_by_area_chart(areas, *, image_format="svg"):
+    """One horizontal bar per priority area, a segment per implementation status."""
+    figure, axes = _figure(height=0.5 + 0.45 * len(areas))
+    names = [f"{area.number}" for area in areas]
+    left = [0] * len(areas)
+    for status, colour in IMPLEMENTATION_COLOURS.items():
+        counts = [area.by_implementation.get(status, 0) for area in areas]
+        axes.barh(names, counts, left=left, color=colour, label=str(status.label))
+        left = [start + count for start, count in zip(left, counts, strict=True)]
+    axes.invert_yaxis()
+    axes.set_ylabel(_("Priority area"))
+    axes.set_xlabel(_("Reports"))
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, frameon=False)
+    return _render(figure, image_format)
+
+
+def reporting_rate_chart(rates, *, image_format="svg"):
+    """Per party: reports expected, received and received on time, side by side."""
+    figure, axes = _figure(height=3.2)
+    positions = range(len(rates))
+    width = 0.27
+    series = [
+        (_("expected"), [rate.expected for rate in rates]),
+        (_("received"), [rate.received for rate in rates]),
+        (_("on time"), [rate.on_time for rate in rates]),
+    ]
+    for offset, ((label, values), colour) in enumerate(zip(series, RATE_COLOURS, strict=True)):
+        shifted = [p + (offset - 1) * width for p in positions]
+        axes.bar(shifted, values, width=width, color=colour, label=label)
+    axes.set_xticks(list(positions), [rate.code for rate in rates])
+    axes.set_ylabel(_("Reports"))
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    return _render(figure, image_format)
+
+
+def data_uri(svg):
+    """An SVG chart as an ``<img src>``: the page's content security policy stays strict."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _figure(height):
+    # Imported here: matplotlib takes about a second to import, and most requests draw nothing.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False})
+    figure = Figure(figsize=(6.3, height), layout="constrained")
+    axes = figure.add_subplot()
+    axes.spines["right"].set_visible(False)
+    return figure, axes
+
+
+def _render(figure, image_format):
+    buffer = io.BytesIO()
+    options = {"metadata": {"Date": None}} if image_format == "svg" else {"dpi": 200}
+    figure.savefig(buffer, format=image_format, **options)
+    return buffer.getvalue()
