@@ -131,6 +131,14 @@ class Consultation(models.Model):
     )
     outcome = models.TextField(_("what it decided"), blank=True)
     sources = models.TextField(_("sources"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_(
+            "An invented meeting for the demo data, shown as SAMPLE everywhere; never a real "
+            "consultation."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -165,6 +173,8 @@ class Consultation(models.Model):
             name = f"{ordinal(self.ordinal)} {name}"
         if self.is_preparatory:
             name = _("%(name)s (preparatory)") % {"name": name}
+        if self.is_sample:
+            name = _("%(name)s (SAMPLE)") % {"name": name}
         return name
 
     @property

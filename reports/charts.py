@@ -27,12 +27,15 @@ RATE_COLOURS = ("#BBBBBB", "#0072B2", "#009E73")
 def status_by_area_chart(areas, *, image_format="svg"):
     """One horizontal bar per priority area, a segment per implementation status."""
     figure, axes = _figure(height=0.5 + 0.45 * len(areas))
-    names = [f"{area.number}" for area in areas]
+    # Numeric positions labelled with the area numbers: strings of digits would make
+    # matplotlib guess at categorical units (and warn).
+    positions = list(range(len(areas)))
     left = [0] * len(areas)
     for status, colour in IMPLEMENTATION_COLOURS.items():
         counts = [area.by_implementation.get(status, 0) for area in areas]
-        axes.barh(names, counts, left=left, color=colour, label=str(status.label))
+        axes.barh(positions, counts, left=left, color=colour, label=str(status.label))
         left = [start + count for start, count in zip(left, counts, strict=True)]
+    axes.set_yticks(positions, [str(area.number) for area in areas])
     axes.invert_yaxis()
     axes.set_ylabel(_("Priority area"))
     axes.set_xlabel(_("Reports"))

@@ -8,13 +8,14 @@ dataclasses carrying every label they need, so an export can render them without
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 
-from priorities.models import Activity, PriorityArea
-from reports.models import ProgressReport
+from priorities.models import Activity, Indicator, PriorityArea
+from reports.models import IndicatorValue, ProgressReport
 
 Status = ProgressReport.Status
 Implementation = ProgressReport.Implementation
@@ -39,11 +40,18 @@ class AreaStatus:
     reports: int
     average_percent: float | None
     by_implementation: dict[str, int]
+    activities: int = 0
+    activities_reported: int = 0
+
+    @property
+    def activities_without_report(self):
+        return self.activities - self.activities_reported
 
 
 def status_by_area(cycle, user, *, party=None, include_pending=False):
-    """Per priority area of the cycle's plan: report count, average percent complete and the
-    count per implementation status; areas without reports are listed with zeros."""
+    """Per priority area of the cycle's plan: report count, average percent complete, the count
+    per implementation status, and how many of its activities have a counted report; areas
+    without reports are listed with zeros."""
     reports = counted_reports(cycle, user, include_pending=include_pending)
     if party is not None:
         reports = reports.filter(party=party)
@@ -53,10 +61,19 @@ def status_by_area(cycle, user, *, party=None, include_pending=False):
     grouped = (
         reports.order_by()
         .values("activity__priority_area")
-        .annotate(report_count=Count("id"), percent=Avg("percent_complete"), **per_status)
+        .annotate(
+            report_count=Count("id"),
+            percent=Avg("percent_complete"),
+            activities_reported=Count("activity", distinct=True),
+            **per_status,
+        )
     )
     counts = {row["activity__priority_area"]: row for row in grouped}
-    areas = PriorityArea.objects.filter(work_plan_id=cycle.work_plan_id).order_by("number")
+    areas = (
+        PriorityArea.objects.filter(work_plan_id=cycle.work_plan_id)
+        .annotate(activity_count=Count("activities"))
+        .order_by("number")
+    )
     return [_area_status(area, counts.get(area.pk)) for area in areas]
 
 
@@ -70,6 +87,8 @@ def _area_status(area, row):
         reports=row.get("report_count", 0),
         average_percent=round(float(percent), 1) if percent is not None else None,
         by_implementation={value: row.get(value, 0) for value in Implementation.values},
+        activities=area.activity_count,
+        activities_reported=row.get("activities_reported", 0),
     )
 
 
@@ -210,12 +229,18 @@ class ReportChange:
     status_now: str | None
     percent_before: int | None
     percent_now: int | None
+    area_number: int | None = None
+    party_name: str = ""
+    is_pending: bool = False  # the report of the later cycle awaits review
 
     @property
     def percent_change(self):
         if self.percent_before is None or self.percent_now is None:
             return None
         return self.percent_now - self.percent_before
+
+
+CHANGE_KINDS = ("new", "stopped", "changed", "unchanged")
 
 
 def changes_between(cycle, previous, user, *, include_pending=False):
@@ -226,23 +251,35 @@ def changes_between(cycle, previous, user, *, include_pending=False):
         "party_id",
         "activity__code",
         "activity__title",
+        "activity__priority_area__number",
         "party__code",
+        "party__name",
+        "status",
         "implementation_status",
         "percent_complete",
     )
 
     def said(of_cycle):
-        reports = counted_reports(of_cycle, user, include_pending=include_pending)
+        if of_cycle is None:
+            return {}
+        reports = counted_reports(of_cycle, user, include_pending=include_pending).order_by()
         return {(row[0], row[1]): row[2:] for row in reports.values_list(*columns)}
 
     now, before = said(cycle), said(previous)
     changes = [_change(now.get(key), before.get(key)) for key in now.keys() | before.keys()]
-    return sorted(changes, key=lambda change: (change.activity_code, change.party_code))
+    return sorted(
+        changes, key=lambda change: (change.area_number, change.activity_code, change.party_code)
+    )
 
 
 def _change(now, before):
-    code, title, party, status_now, percent_now = now or (*before[:3], None, None)
-    status_before, percent_before = before[3:] if before else (None, None)
+    code, title, area, party, party_name, status, status_now, percent_now = now or (
+        *before[:5],
+        None,
+        None,
+        None,
+    )
+    status_before, percent_before = before[6:] if before else (None, None)
     if before is None:
         kind = "new"
     elif now is None:
@@ -260,4 +297,348 @@ def _change(now, before):
         status_now=status_now,
         percent_before=percent_before,
         percent_now=percent_now,
+        area_number=area,
+        party_name=party_name,
+        is_pending=status == Status.SUBMITTED,
     )
+
+
+def change_counts(changes):
+    """How many of ``changes`` are of each kind, for the summary of what changed."""
+    counts = Counter(change.kind for change in changes)
+    return {kind: counts[kind] for kind in CHANGE_KINDS}
+
+
+@dataclass(frozen=True)
+class IndicatorReading:
+    """An indicator of an activity, with its baseline and target, and what one report said."""
+
+    indicator_id: int
+    name: str
+    unit: str
+    baseline: Decimal | None
+    target: Decimal | None
+    value: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PartyReport:
+    """One party's counted report on an activity."""
+
+    id: int
+    party_code: str
+    party_name: str
+    status: str
+    implementation_status: str
+    implementation_label: str
+    percent_complete: int | None
+    achievements: str
+    challenges: str
+    next_steps: str
+    is_late: bool
+    submitted_at: datetime | None
+    readings: tuple[IndicatorReading, ...] = ()
+
+    @property
+    def is_pending(self):
+        """Submitted, not yet accepted: counted only when pending reports are asked for."""
+        return self.status == Status.SUBMITTED
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity of the plan with every counted report on it; none means "no report"."""
+
+    id: int
+    code: str
+    title: str
+    area_number: int
+    area_title: str
+    is_sample: bool
+    leads: tuple[str, ...]
+    participants: tuple[str, ...]
+    indicators: tuple[IndicatorReading, ...]
+    reports: tuple[PartyReport, ...]
+    not_reported_by: tuple[str, ...]  # expected parties without a counted report
+
+    @property
+    def has_report(self):
+        return bool(self.reports)
+
+
+def activity_rows(cycle, user, *, include_pending=False):
+    """Every activity of the cycle's plan, in the plan's order, with its lead and participating
+    parties, its indicators (baseline, target) and each party's counted report with its texts
+    and indicator values. Six queries, whatever the number of activities."""
+    in_plan = Q(activity__work_plan_id=cycle.work_plan_id)
+    leads = _party_names(Activity.lead_parties.through.objects.filter(in_plan))
+    takes_part = _party_names(Activity.participating_parties.through.objects.filter(in_plan))
+    indicators = _indicators(in_plan)
+    reports = _party_reports(cycle, user, include_pending, indicators)
+    activities = (
+        Activity.objects.filter(work_plan_id=cycle.work_plan_id)
+        .order_by("priority_area__number", "code")
+        .values_list(
+            "id", "code", "title", "priority_area__number", "priority_area__title", "is_sample"
+        )
+    )
+    rows = []
+    for pk, code, title, area_number, area_title, is_sample in activities:
+        reported = reports.get(pk, ())
+        expected = leads.get(pk, []) + takes_part.get(pk, [])
+        by = {report.party_name for report in reported}
+        rows.append(
+            ActivityRow(
+                id=pk,
+                code=code,
+                title=title,
+                area_number=area_number,
+                area_title=area_title,
+                is_sample=is_sample,
+                leads=tuple(leads.get(pk, ())),
+                participants=tuple(takes_part.get(pk, ())),
+                indicators=tuple(indicators.get(pk, ())),
+                reports=tuple(reported),
+                not_reported_by=tuple(name for name in expected if name not in by),
+            )
+        )
+    return rows
+
+
+def _party_names(through):
+    names = {}
+    for activity_id, name in through.order_by("party__name").values_list(
+        "activity_id", "party__name"
+    ):
+        names.setdefault(activity_id, []).append(name)
+    return names
+
+
+def _indicators(in_plan):
+    indicators = {}
+    rows = (
+        Indicator.objects.filter(in_plan)
+        .order_by("activity_id", "id")
+        .values_list("activity_id", "id", "name", "unit", "baseline", "target")
+    )
+    for activity_id, *reading in rows:
+        indicators.setdefault(activity_id, []).append(IndicatorReading(*reading))
+    return indicators
+
+
+def _party_reports(cycle, user, include_pending, indicators):
+    reports = counted_reports(cycle, user, include_pending=include_pending)
+    values = {}
+    for report_id, indicator_id, value, note in IndicatorValue.objects.filter(
+        report__in=reports.values("id")
+    ).values_list("report_id", "indicator_id", "value", "note"):
+        values[(report_id, indicator_id)] = (value, note)
+    labels = dict(Implementation.choices)
+    by_activity = {}
+    for row in reports.order_by("activity_id", "party__name").values_list(
+        "activity_id",
+        "id",
+        "party__code",
+        "party__name",
+        "status",
+        "implementation_status",
+        "percent_complete",
+        "achievements",
+        "challenges",
+        "next_steps",
+        "is_late",
+        "submitted_at",
+    ):
+        activity_id, pk, *fields = row
+        readings = tuple(
+            replace(indicator, **_reading(values.get((pk, indicator.indicator_id))))
+            for indicator in indicators.get(activity_id, ())
+        )
+        implementation = fields[3]
+        report = PartyReport(
+            pk,
+            *fields[:4],
+            str(labels.get(implementation, "")),
+            *fields[4:],
+            readings=readings,
+        )
+        by_activity.setdefault(activity_id, []).append(report)
+    return by_activity
+
+
+def _reading(saved):
+    value, note = saved or (None, "")
+    return {"value": value, "note": note}
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """The whole plan in one cycle: activities, counted reports, progress and reporting."""
+
+    activities: int
+    activities_reported: int
+    reports: int
+    pending: int
+    average_percent: float | None
+    by_implementation: dict[str, int]
+    expected: int
+    received: int
+    on_time: int
+
+    @property
+    def activities_without_report(self):
+        return self.activities - self.activities_reported
+
+    @property
+    def reporting_rate(self):
+        return round(100 * self.received / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+def plan_totals(cycle, user, *, include_pending=False):
+    """Plan-wide totals: the same counts as ``status_by_area`` and ``reporting_rate``, summed
+    over the plan in SQL."""
+    per_status = {
+        value: Count("id", filter=Q(implementation_status=value)) for value in Implementation.values
+    }
+    counted = counted_reports(cycle, user, include_pending=include_pending).aggregate(
+        reports=Count("id"),
+        pending=Count("id", filter=Q(status=Status.SUBMITTED)),
+        percent=Avg("percent_complete"),
+        activities_reported=Count("activity", distinct=True),
+        **per_status,
+    )
+    received = Q(status__in=RECEIVED)
+    reporting = (
+        ProgressReport.objects.visible_to(user)
+        .filter(cycle=cycle)
+        .aggregate(
+            received=Count("id", filter=received),
+            on_time=Count("id", filter=received & Q(is_late=False)),
+        )
+    )
+    in_plan = Q(activity__work_plan_id=cycle.work_plan_id)
+    expected = (
+        Activity.lead_parties.through.objects.filter(in_plan).count()
+        + Activity.participating_parties.through.objects.filter(in_plan).count()
+    )
+    percent = counted["percent"]
+    return PlanTotals(
+        activities=Activity.objects.filter(work_plan_id=cycle.work_plan_id).count(),
+        activities_reported=counted["activities_reported"],
+        reports=counted["reports"],
+        pending=counted["pending"],
+        average_percent=round(float(percent), 1) if percent is not None else None,
+        by_implementation={value: counted[value] for value in Implementation.values},
+        expected=expected,
+        received=reporting["received"],
+        on_time=reporting["on_time"],
+    )
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A report's achievement or challenge, as highlighted in the ministers' summary."""
+
+    report_id: int
+    area_number: int
+    activity_code: str
+    activity_title: str
+    party_name: str
+    implementation_status: str
+    implementation_label: str
+    percent_complete: int | None
+    achievements: str
+    challenges: str
+    is_pending: bool
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """Every counted report that may be highlighted, and the ones that are."""
+
+    candidates: list[KeyPoint]
+    achievements: list[KeyPoint]
+    challenges: list[KeyPoint]
+
+    def achievements_of(self, area_number):
+        return [point for point in self.achievements if point.area_number == area_number]
+
+    def challenges_of(self, area_number):
+        return [point for point in self.challenges if point.area_number == area_number]
+
+
+# The implementation statuses whose reports are a challenge to the ministers by default.
+BEHIND = (Implementation.DELAYED, Implementation.SUSPENDED)
+
+
+def key_points(
+    cycle, user, *, include_pending=False, achievements=None, challenges=None, per_area=3
+):
+    """The key achievements and challenges per priority area: those chosen by the secretariat
+    (report ids), or by default the ``per_area`` reports with the most progress and the
+    ``per_area`` delayed or suspended reports with the least. One query."""
+    labels = dict(Implementation.choices)
+    rows = (
+        counted_reports(cycle, user, include_pending=include_pending)
+        .order_by(
+            "activity__priority_area__number",
+            F("percent_complete").desc(nulls_last=True),
+            "activity__code",
+            "id",
+        )
+        .values_list(
+            "id",
+            "activity__priority_area__number",
+            "activity__code",
+            "activity__title",
+            "party__name",
+            "implementation_status",
+            "percent_complete",
+            "achievements",
+            "challenges",
+            "status",
+        )
+    )
+    candidates = [
+        KeyPoint(
+            *row[:6], str(labels.get(row[5], "")), *row[6:9], is_pending=row[9] == Status.SUBMITTED
+        )
+        for row in rows
+    ]
+    return KeyPoints(
+        candidates=candidates,
+        achievements=_chosen(candidates, achievements, per_area, _most_progress),
+        challenges=_chosen(candidates, challenges, per_area, _behind),
+    )
+
+
+def _chosen(candidates, chosen_ids, per_area, default):
+    if chosen_ids is not None:
+        chosen_ids = set(chosen_ids)
+        return [point for point in candidates if point.report_id in chosen_ids]
+    return default(candidates, per_area)
+
+
+def _most_progress(candidates, per_area):
+    taken = Counter()
+    chosen = []
+    for point in candidates:  # already in order of progress within each area
+        if point.achievements.strip() and taken[point.area_number] < per_area:
+            taken[point.area_number] += 1
+            chosen.append(point)
+    return chosen
+
+
+def _behind(candidates, per_area):
+    taken = Counter()
+    chosen = []
+    for point in reversed(candidates):  # the least progress first within each area
+        if point.implementation_status in BEHIND and taken[point.area_number] < per_area:
+            taken[point.area_number] += 1
+            chosen.append(point)
+    return sorted(chosen, key=lambda point: (point.area_number, point.activity_code))

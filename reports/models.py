@@ -544,3 +544,91 @@ class SubmittedReport(ProgressReport):
         proxy = True
         verbose_name = _("report awaiting review")
         verbose_name_plural = _("review queue")
+
+
+class DocumentFrozen(NotPermitted):
+    """An issued document is the record of what a meeting was given: it never changes."""
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents given to a meeting: every signed-in user with a role may read them."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_secretariat or user.is_official or user.is_reader:
+            return self
+        return self.none()
+
+    def update(self, **kwargs):
+        raise DocumentFrozen(_("An issued document cannot be changed."))
+
+    def delete(self):
+        raise DocumentFrozen(_("An issued document cannot be deleted."))
+
+
+def issued_document_path(instance, filename):
+    # A random name: the stored file is never overwritten by a later issue.
+    return f"issued/{instance.consultation_id}/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
+class IssuedDocument(models.Model):
+    """A consultation document as it was given to the meeting, kept byte for byte."""
+
+    class Level(models.TextChoices):
+        TECHNICAL = "technical", _("progress report (technical, SOMTC+Japan)")
+        STRATEGIC = "strategic", _("summary (strategic, AMMTC+Japan)")
+
+    class Format(models.TextChoices):
+        HTML = "html", _("web page (HTML)")
+        DOCX = "docx", _("Word (DOCX)")
+        XLSX = "xlsx", _("Excel (XLSX)")
+        CSV = "csv", _("CSV of the activity rows")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+        verbose_name=_("consultation"),
+    )
+    cycle = models.ForeignKey(
+        ReportingCycle,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+        verbose_name=_("reporting cycle"),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    include_pending = models.BooleanField(
+        _("includes reports pending review"),
+        default=False,
+        help_text=_("Submitted reports not yet accepted were included, marked pending review."),
+    )
+    file = models.FileField(_("file"), upload_to=issued_document_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+
+    def __str__(self):
+        return f"{self.consultation.name}: {self.filename}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise DocumentFrozen(_("An issued document cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DocumentFrozen(_("An issued document cannot be deleted."))

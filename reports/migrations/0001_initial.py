@@ -283,4 +283,26 @@ class Migration(migrations.Migration):
             model_name='submissionwaiver',
             constraint=models.UniqueConstraint(fields=('cycle', 'party'), name='submissionwaiver_once_per_party', violation_error_message='This party already has a waiver for this cycle.'),
         ),
+        migrations.CreateModel(
+            name='IssuedDocument',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('level', models.CharField(choices=[('technical', 'progress report (technical, SOMTC+Japan)'), ('strategic', 'summary (strategic, AMMTC+Japan)')], max_length=10, verbose_name='level')),
+                ('format', models.CharField(choices=[('html', 'web page (HTML)'), ('docx', 'Word (DOCX)'), ('xlsx', 'Excel (XLSX)'), ('csv', 'CSV of the activity rows')], max_length=4, verbose_name='format')),
+                ('include_pending', models.BooleanField(default=False, help_text='Submitted reports not yet accepted were included, marked pending review.', verbose_name='includes reports pending review')),
+                ('file', models.FileField(max_length=200, upload_to=reports.models.issued_document_path, verbose_name='file')),
+                ('filename', models.CharField(max_length=200, verbose_name='file name')),
+                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
+                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
+                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued at')),
+                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='priorities.consultation', verbose_name='consultation')),
+                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='reports.reportingcycle', verbose_name='reporting cycle')),
+                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+            ],
+            options={
+                'verbose_name': 'issued document',
+                'verbose_name_plural': 'issued documents',
+                'ordering': ['-issued_at', '-id'],
+            },
+        ),
     ]

@@ -1,0 +1,365 @@
+"""DOCX (python-docx): a title page naming the consultation and the cycle, a Heading 1 per
+priority area (and Heading 2 per activity) that Word's navigation pane lists, real Word tables,
+the charts as PNG images, and "Page N of M" in the footer. Built on python-docx's default
+template, so Word and LibreOffice open and edit it as any document."""
+
+import io
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from reports import charts
+from reports.exports.text import (
+    NOTHING,
+    change_label,
+    counted_note,
+    indicator_heading,
+    party_label,
+    percent,
+    period,
+    plain_number,
+    reading_text,
+    sample_warning,
+    xml_safe,
+)
+
+WARNING = RGBColor(0xA3, 0x33, 0x33)
+CHART_WIDTH = Cm(13)
+
+
+def render(document):
+    word = Document()
+    _page_setup(word, document)
+    _title_page(word, document)
+    _overview(word, document)
+    for area in document.areas:
+        _area(word, document, area)
+    _changes(word, document)
+    if document.is_technical:
+        word.add_heading(_("Annex: compliance"), level=1)
+        _rates(word, document)
+    word.core_properties.title = xml_safe(f"{document.title}: {document.cycle_title}")
+    word.core_properties.created = document.prepared_at
+    word.core_properties.modified = document.prepared_at
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def _page_setup(word, document):
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    word.styles["Normal"].font.size = Pt(10)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(_("Page") + " ")
+    _field(footer, "PAGE")
+    footer.add_run(" " + _("of") + " ")
+    _field(footer, "NUMPAGES")
+    if document.is_sample:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run(_("SAMPLE DATA: not a report of the published work plan"))
+        run.bold = True
+        run.font.color.rgb = WARNING
+
+
+def _field(paragraph, instruction):
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _title_page(word, document):
+    if document.is_sample:
+        _warning(word, sample_warning())
+    word.add_paragraph(xml_safe(document.plan_title))
+    word.add_paragraph(xml_safe(document.title), style="Title")
+    cycle = word.add_paragraph()
+    cycle.add_run(xml_safe(document.cycle_title)).bold = True
+    cycle.add_run(", " + _("period covered: %(period)s") % {"period": period(document)})
+    if document.meeting:
+        meeting = document.meeting
+        line = _("For the %(meeting)s, %(level)s") % {
+            "meeting": meeting.name,
+            "level": meeting.level,
+        }
+        place = ", ".join(part for part in (meeting.place, meeting.date) if part)
+        word.add_paragraph(xml_safe(f"{line}, {place}"), style="Subtitle")
+    word.add_paragraph(counted_note(document))
+    word.add_paragraph(
+        _("Prepared on %(when)s.") % {"when": document.prepared_at.strftime("%Y-%m-%d %H:%M")}
+    )
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _warning(word, text):
+    run = word.add_paragraph().add_run(text)
+    run.bold = True
+    run.font.color.rgb = WARNING
+
+
+def _overview(word, document):
+    word.add_heading(_("Overview"), level=1)
+    totals = document.totals
+    facts = [
+        (_("Activities"), totals.activities),
+        (_("Activities without a report"), totals.activities_without_report),
+        (_("Reports counted"), totals.reports),
+        (_("Average percent complete"), percent(totals.average_percent)),
+        (_("Reports expected"), totals.expected),
+        (_("Reports received"), totals.received),
+        (_("Reporting rate"), percent(totals.reporting_rate)),
+        (_("On-time rate"), percent(totals.on_time_rate)),
+    ]
+    if document.include_pending:
+        facts.insert(3, (_("of which pending review"), totals.pending))
+    _table(word, [_("The plan as a whole"), ""], facts)
+    statuses = [area.status for area in document.areas]
+    word.add_picture(
+        io.BytesIO(charts.status_by_area_chart(statuses, image_format="png")), width=CHART_WIDTH
+    )
+    _caption(word, _("Reports per priority area by implementation status"))
+    _area_overview(word, document)
+    if not document.is_technical:
+        _rates(word, document)
+
+
+def _area_overview(word, document):
+    """The areas side by side (a column each), so that the table fits the page."""
+    totals = document.totals
+    areas = [area.status for area in document.areas]
+    lines = [
+        (_("Activities"), [area.activities for area in areas], totals.activities),
+        (
+            _("Activities without a report"),
+            [area.activities_without_report for area in areas],
+            totals.activities_without_report,
+        ),
+        (_("Reports counted"), [area.reports for area in areas], totals.reports),
+    ]
+    lines += [
+        (label, [area.by_implementation[value] for area in areas], totals.by_implementation[value])
+        for value, label in document.status_labels.items()
+    ]
+    lines.append(
+        (
+            _("Average percent complete"),
+            [percent(area.average_percent) for area in areas],
+            percent(totals.average_percent),
+        )
+    )
+    header = [_("Priority area"), *[str(area.number) for area in areas], _("All")]
+    _table(word, header, [[label, *values, total] for label, values, total in lines])
+
+
+def _caption(word, text):
+    word.add_paragraph(text, style="Caption")
+
+
+def _area(word, document, area):
+    word.add_heading(xml_safe(area.heading), level=1)
+    status = area.status
+    word.add_paragraph(
+        _(
+            "Activities: %(activities)s; reports counted: %(reports)s; activities without a "
+            "report: %(missing)s; average progress: %(average)s."
+        )
+        % {
+            "activities": status.activities,
+            "reports": status.reports,
+            "missing": status.activities_without_report,
+            "average": percent(status.average_percent) or NOTHING,
+        }
+    )
+    labels = document.status_labels
+    if document.is_technical:
+        _table(
+            word,
+            [*[labels[value] for value in status.by_implementation], _("Average percent complete")],
+            [[*status.by_implementation.values(), percent(status.average_percent)]],
+        )
+    else:
+        counts = [f"{labels[value]}: {n}" for value, n in status.by_implementation.items() if n]
+        word.add_paragraph(
+            _("Reports by implementation status: %(counts)s.")
+            % {"counts": "; ".join(counts) or NOTHING}
+        )
+    if document.is_technical:
+        for activity in area.activities:
+            _activity(word, activity)
+    else:
+        _key_points(word, area)
+
+
+def _activity(word, activity):
+    title = f"{activity.code} {activity.title}"
+    if activity.is_sample:
+        title += " (" + _("SAMPLE") + ")"
+    word.add_heading(xml_safe(title), level=2)
+    word.add_paragraph(
+        xml_safe(
+            _("Lead: %(leads)s. Taking part: %(participants)s.")
+            % {
+                "leads": ", ".join(activity.leads) or NOTHING,
+                "participants": ", ".join(activity.participants) or NOTHING,
+            }
+        )
+    )
+    if not activity.has_report:
+        _warning(word, _("No report"))
+    if activity.reports or activity.indicators:
+        _activity_table(word, activity)
+    for report in activity.reports:
+        word.add_paragraph(xml_safe(party_label(report)), style="Heading 3")
+        for label, text in (
+            (_("Achievements"), report.achievements),
+            (_("Challenges"), report.challenges),
+            (_("Next steps"), report.next_steps),
+        ):
+            paragraph = word.add_paragraph()
+            paragraph.add_run(label + ": ").bold = True
+            paragraph.add_run(xml_safe(text) or NOTHING)
+    if activity.not_reported_by and activity.has_report:
+        _warning(
+            word,
+            _("No report from: %(parties)s") % {"parties": ", ".join(activity.not_reported_by)},
+        )
+
+
+def _activity_table(word, activity):
+    header = [_("Party"), _("Implementation status"), _("Percent complete")]
+    header += [indicator_heading(indicator) for indicator in activity.indicators]
+    rows = []
+    if activity.indicators:
+        rows.append(
+            [_("Baseline"), "", ""] + [plain_number(i.baseline) for i in activity.indicators]
+        )
+        rows.append([_("Target"), "", ""] + [plain_number(i.target) for i in activity.indicators])
+    for report in activity.reports:
+        rows.append(
+            [party_label(report), report.implementation_label, percent(report.percent_complete)]
+            + [reading_text(reading) for reading in report.readings]
+        )
+    _table(word, header, rows)
+
+
+def _key_points(word, area):
+    for heading, points, text in (
+        (_("Key achievements"), area.achievements, "achievements"),
+        (_("Key challenges"), area.challenges, "challenges"),
+    ):
+        word.add_heading(heading, level=3)
+        if not points:
+            word.add_paragraph(_("None reported."))
+        for point in points:
+            paragraph = word.add_paragraph(style="List Bullet")
+            paragraph.add_run(xml_safe(f"{point.activity_code} {point.activity_title}")).bold = True
+            details = f" ({party_label(point)}; {point.implementation_label}, "
+            details += f"{percent(point.percent_complete)}): "
+            paragraph.add_run(xml_safe(details + (getattr(point, text) or NOTHING)))
+
+
+def _changes(word, document):
+    word.add_heading(_("What changed since the last consultation"), level=1)
+    if not document.previous_cycle_title:
+        word.add_paragraph(
+            _("This is the plan's first reporting cycle: there is nothing to compare with.")
+        )
+        return
+    word.add_paragraph(
+        xml_safe(
+            _("Compared with %(previous)s, per activity and party:")
+            % {"previous": document.previous_cycle_title}
+        )
+    )
+    _table(
+        word,
+        [_("Change"), _("Activity and party")],
+        [(change_label(kind), count) for kind, count in document.change_counts.items()],
+    )
+    labels = document.status_labels
+    rows = [
+        [
+            f"{change.activity_code} {change.activity_title}",
+            party_label(change),
+            change_label(change.kind),
+            labels.get(change.status_before, ""),
+            labels.get(change.status_now, ""),
+            percent(change.percent_before),
+            percent(change.percent_now),
+        ]
+        for change in document.changes
+    ]
+    # The ministers get the counts; the senior officials every activity and party.
+    if rows and document.is_technical:
+        header = [_("Activity"), _("Party"), _("Change"), _("Status before"), _("Status now")]
+        _table(word, [*header, _("Percent before"), _("Percent now")], rows)
+
+
+def _rates(word, document):
+    if document.rates:
+        png = charts.reporting_rate_chart(document.rates, image_format="png")
+        word.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+        _caption(word, _("Reporting per party (expected, received, on time)"))
+    totals = document.totals
+    rows = [
+        [
+            rate.name,
+            rate.expected,
+            rate.received,
+            rate.on_time,
+            percent(rate.reporting_rate),
+            percent(rate.on_time_rate),
+        ]
+        for rate in document.rates
+    ]
+    rows.append(
+        [
+            _("All parties"),
+            totals.expected,
+            totals.received,
+            totals.on_time,
+            percent(totals.reporting_rate),
+            percent(totals.on_time_rate),
+        ]
+    )
+    header = [_("Party"), _("Reports expected"), _("Received"), _("On time")]
+    _table(word, [*header, _("Reporting rate"), _("On-time rate")], rows)
+
+
+def _table(word, header, rows):
+    """A Word table with a bold header row that repeats on each page."""
+    table = word.add_table(rows=1, cols=len(header))
+    table.style = word.styles["Table Grid"]
+    header_row = table.rows[0]
+    _repeat_as_header(header_row)
+    for cell, label in zip(header_row.cells, header, strict=True):
+        cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = xml_safe("" if value is None else str(value))
+    word.add_paragraph()
+    return table
+
+
+def _repeat_as_header(row):
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)

@@ -1,0 +1,117 @@
+"""XLSX (openpyxl): a summary sheet, a sheet per priority area (technical level) or the key
+points (strategic level), indicator values, a compliance sheet and what changed. Numbers are
+stored as numbers and dates as dates; every sheet's header row is frozen and filtered; every
+text cell is neutralised against formula injection."""
+
+import io
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ammtc_tracker.spreadsheets import spreadsheet_cell
+from reports.exports.tables import (
+    activity_table,
+    area_table,
+    change_table,
+    indicator_table,
+    key_point_table,
+    rate_table,
+)
+from reports.exports.text import counted_note, sample_warning, xml_safe
+
+BOLD = Font(bold=True)
+WIDE = 48  # columns of report text
+FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd"}
+
+
+def render(document):
+    book = Workbook()
+    _summary(book.active, document)
+    if document.is_technical:
+        for area in document.areas:
+            header, rows = activity_table(document, [area])
+            _table(book.create_sheet(_sheet_name(area)), header, rows, wide=(3, 11, 12, 13, 16))
+        _table(book.create_sheet(_("Indicators")), *indicator_table(document))
+    else:
+        _table(book.create_sheet(_("Key points")), *key_point_table(document), wide=(4, 8))
+    header, rows, total = rate_table(document)
+    _table(book.create_sheet(_("Compliance")), header, rows, total=total)
+    _table(book.create_sheet(_("Changes")), *change_table(document))
+    book.properties.title = f"{document.title}: {document.cycle_title}"
+    book.properties.created = book.properties.modified = document.prepared_at.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(sheet, document):
+    sheet.title = _("Summary")
+    facts = [
+        (_("Document"), document.title),
+        (_("Work plan"), document.plan_title),
+        (_("Reporting cycle"), document.cycle_title),
+        (_("Period covered: from"), document.period_start),
+        (_("Period covered: to"), document.period_end),
+        (_("Consultation"), document.meeting.name if document.meeting else ""),
+        (_("Prepared at"), document.prepared_at.replace(tzinfo=None)),
+        (_("Reports counted"), counted_note(document)),
+    ]
+    if document.is_sample:
+        facts.insert(0, (_("SAMPLE DATA"), sample_warning()))
+    for label, value in facts:
+        sheet.append([_value(label), _value(value)])
+        _format_row(sheet, sheet.max_row)
+        sheet.cell(sheet.max_row, 1).font = BOLD
+    sheet.append([])
+    header, rows, total = area_table(document)
+    first = sheet.max_row + 1
+    _write(sheet, header, rows, first_row=first)
+    sheet.append([])
+    sheet.append([_value(value) for value in total])
+    sheet.freeze_panes = sheet.cell(first + 1, 1)
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = WIDE
+
+
+def _table(sheet, header, rows, *, total=None, wide=()):
+    _write(sheet, header, rows, first_row=1)
+    if total:
+        sheet.append([])
+        sheet.append([_value(value) for value in total])
+    sheet.freeze_panes = "A2"
+    for column in range(1, len(header) + 1):
+        width = WIDE if column in wide else 16
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _write(sheet, header, rows, *, first_row):
+    sheet.append([_value(label) for label in header])
+    for cell in sheet[first_row]:
+        cell.font = BOLD
+    for row in rows:
+        sheet.append([_value(value) for value in row])
+        _format_row(sheet, sheet.max_row)
+    last = get_column_letter(len(header))
+    sheet.auto_filter.ref = f"A{first_row}:{last}{max(first_row + len(rows), first_row + 1)}"
+
+
+def _format_row(sheet, row):
+    for cell in sheet[row]:
+        number_format = FORMATS.get(type(cell.value))
+        if number_format:
+            cell.number_format = number_format
+
+
+def _value(value):
+    if isinstance(value, str):
+        return spreadsheet_cell(xml_safe(value))
+    return value
+
+
+def _sheet_name(area):
+    # Excel: at most 31 characters, none of []:*?/\
+    name = f"{area.status.number} {area.status.title}"
+    return "".join(c for c in name if c not in "[]:*?/\\")[:31]
