@@ -23,6 +23,7 @@ SECRETARIAT_PERMISSIONS = {
         "indicatorvalue": "view",
         "reporttransition": "view",
         "evidencefile": "view",
+        "issueddocument": "view",
     },
     "ammtc_tracker": {"user": "view add change", "apitoken": "view change"},
 }

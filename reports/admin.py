@@ -8,11 +8,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from priorities.models import Consultation
 from reports import converters  # noqa: F401  (registers the action converters)
+from reports.admin_documents import (
+    ConsultationWithDocumentsAdmin,
+    IssuedDocumentAdmin,
+    IssuedDocumentInline,
+    ReportingCycleDocumentsMixin,
+)
 from reports.exceptions import Conflict, NotPermitted
 from reports.models import (
     EvidenceFile,
     IndicatorValue,
+    IssuedDocument,
     ProgressReport,
     ReportingCycle,
     ReportTransition,
@@ -30,7 +38,7 @@ class SubmissionWaiverInline(admin.TabularInline):
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(SimpleHistoryAdmin):
+class ReportingCycleAdmin(ReportingCycleDocumentsMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "work_plan",
@@ -44,7 +52,7 @@ class ReportingCycleAdmin(SimpleHistoryAdmin):
     list_select_related = ["work_plan"]
     search_fields = ["title"]
     filter_horizontal = ["consultations"]
-    inlines = [SubmissionWaiverInline]
+    inlines = [SubmissionWaiverInline, IssuedDocumentInline]
 
     def save_formset(self, request, form, formset, change):
         for waiver in formset.save(commit=False):
@@ -253,3 +261,10 @@ class SubmissionWaiverAdmin(SimpleHistoryAdmin):
         if obj.granted_by_id is None:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# The consultation's page lists the documents issued to it; priorities knows nothing of reports,
+# so the reports app extends the plan's consultation admin here.
+admin.site.unregister(Consultation)
+admin.site.register(Consultation, ConsultationWithDocumentsAdmin)
+admin.site.register(IssuedDocument, IssuedDocumentAdmin)

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from priorities.models import Consultation
 from reports.evidence import ACCEPT_ATTRIBUTE
-from reports.models import ProgressReport
+from reports.models import IssuedDocument, ProgressReport, ReportingCycle
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -115,4 +116,92 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Required to return or reopen a report; the official sees it."),
+    )
+
+
+class KeyPointField(forms.TypedMultipleChoiceField):
+    """Report ids to highlight; ids that are not (or no longer) candidates are ignored by the
+    figures, not refused, so that a changed choice of cycle or pending reports never fails."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+class DocumentForm(forms.Form):
+    """The secretariat's choices for a consultation document: which cycle, for which meeting,
+    which level and format, whether pending reports count, and the key points to highlight.
+
+    Filled from the query string, so that the preview, the download and the issue of one
+    choice are the same document.
+    """
+
+    cycle = forms.ModelChoiceField(queryset=ReportingCycle.objects.none(), label=_("Cycle"))
+    consultation = forms.ModelChoiceField(
+        queryset=Consultation.objects.none(),
+        required=False,
+        label=_("Consultation"),
+        help_text=_("Named on the title page; needed to issue the document to the meeting."),
+    )
+    level = forms.ChoiceField(choices=IssuedDocument.Level.choices, label=_("Level"))
+    format = forms.ChoiceField(choices=IssuedDocument.Format.choices, label=_("Format"))
+    include_pending = forms.BooleanField(
+        required=False,
+        label=_("Include reports pending review"),
+        help_text=_("Submitted reports not yet accepted are added, each marked pending review."),
+    )
+    # The cycle whose key points were chosen: a choice made for another cycle (or none) means
+    # the defaults, which the page then shows ticked.
+    chosen_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    achievements = KeyPointField(label=_("Key achievements (summary)"))
+    challenges = KeyPointField(label=_("Key challenges (summary)"))
+
+    def __init__(self, data, *, cycles, consultations, initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["cycle"].queryset = cycles
+        self.fields["consultation"].queryset = consultations
+
+    def offer_key_points(self, cycle, points):
+        """Offer ``points`` (figures.KeyPoints of ``cycle``) as choices, ticking the chosen
+        ones, or the defaults when none were chosen for this cycle."""
+        choices = [(point.report_id, _key_point_label(point)) for point in points.candidates]
+        self.fields["achievements"].choices = choices
+        self.fields["challenges"].choices = choices
+        if self._chosen_for(cycle):
+            return
+        defaults = {
+            "chosen_for": cycle.pk,
+            "achievements": [point.report_id for point in points.achievements],
+            "challenges": [point.report_id for point in points.challenges],
+        }
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, value in defaults.items():
+                self.data.setlist(name, value if isinstance(value, list) else [value])
+        else:
+            self.initial.update(defaults)
+
+    def key_point_choice(self, cycle):
+        """The chosen report ids, or None for each when the defaults apply."""
+        if not self._chosen_for(cycle):
+            return {"achievements": None, "challenges": None}
+        return {
+            "achievements": self.cleaned_data["achievements"],
+            "challenges": self.cleaned_data["challenges"],
+        }
+
+    def _chosen_for(self, cycle):
+        return self.is_bound and self.data.get("chosen_for") == str(cycle.pk)
+
+
+def _key_point_label(point):
+    pending = _(" (pending review)") if point.is_pending else ""
+    return (
+        f"{point.area_number} · {point.activity_code} {point.activity_title} · "
+        f"{point.party_name}{pending} · {point.implementation_label}, "
+        f"{point.percent_complete if point.percent_complete is not None else '-'}%"
     )

@@ -1,18 +1,24 @@
-"""Workflows that touch several models: starting a report and saving what an official wrote.
+"""Workflows that touch several models: starting a report, saving what an official wrote, and
+issuing a consultation document.
 
 The transitions (submit, accept, return, reopen) are ``ProgressReport.transition``; the web
 screens, the admin and the API call these functions and that method, never their own copies.
 """
 
+import hashlib
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from priorities.models import Activity
+from reports import exports
+from reports.documents import build_document
 from reports.evidence import inspect_upload, sha256_of
 from reports.exceptions import Conflict, EditConflict, NotPermitted
-from reports.models import EvidenceFile, IndicatorValue, ProgressReport
+from reports.models import EvidenceFile, IndicatorValue, IssuedDocument, ProgressReport
 
 
 def check_can_report(*, user, activity, cycle):
@@ -187,3 +193,62 @@ def _display_value(report, name, value):
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return "" if value is None else str(value)
+
+
+@transaction.atomic
+def issue_document(
+    *,
+    consultation,
+    cycle,
+    level,
+    file_format,
+    user,
+    include_pending=False,
+    achievements=None,
+    challenges=None,
+):
+    """Build a cycle's document for a consultation as the secretariat sees it now, and keep
+    the file as given to the meeting: its bytes, size and SHA-256, who issued it and when.
+
+    Later changes to the reports never touch it; it can be downloaded again byte for byte.
+    """
+    if not user.is_secretariat:
+        raise NotPermitted(_("Only the secretariat may issue documents to a meeting."))
+    if not cycle.consultations.filter(pk=consultation.pk).exists():
+        raise Conflict(
+            _(
+                "%(cycle)s does not feed the %(meeting)s. Link them on the reporting cycle's "
+                "page first."
+            )
+            % {"cycle": cycle, "meeting": consultation.name}
+        )
+    document = build_document(
+        cycle=cycle,
+        user=user,
+        level=level,
+        include_pending=include_pending,
+        consultation=consultation,
+        achievements=achievements,
+        challenges=challenges,
+    )
+    content = exports.render(document, file_format)
+    filename = document.filename(exports.FORMATS[file_format].extension)
+    issued = IssuedDocument(
+        consultation=consultation,
+        cycle=cycle,
+        level=level,
+        format=file_format,
+        include_pending=include_pending,
+        filename=filename,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        issued_by=user,
+        issued_at=document.prepared_at,
+    )
+    issued.file.save(filename, ContentFile(content), save=False)
+    try:
+        issued.save()
+    except Exception:
+        issued.file.delete(save=False)
+        raise
+    return issued

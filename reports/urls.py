@@ -21,4 +21,15 @@ urlpatterns = [
         views.evidence_download,
         name="evidence_download",
     ),
+    path(
+        "consultations/<int:pk>/documents/",
+        views.consultation_documents,
+        name="consultation_documents",
+    ),
+    path(
+        "consultations/<int:pk>/documents/<int:document_id>/",
+        views.issued_document,
+        name="issued_document",
+    ),
+    path("cycles/<int:pk>/changes/", views.cycle_changes, name="cycle_changes"),
 ]

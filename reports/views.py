@@ -3,17 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from priorities.models import Activity
+from priorities.models import Activity, Consultation
+from reports import exports, figures
 from reports.evidence import download_response
 from reports.exceptions import Conflict, EditConflict, NotPermitted
 from reports.forms import ReasonForm, ReportForm
-from reports.models import EvidenceFile, ProgressReport, ReportingCycle, ReportTransition
+from reports.models import (
+    EvidenceFile,
+    IssuedDocument,
+    ProgressReport,
+    ReportingCycle,
+    ReportTransition,
+)
 from reports.services import save_report, start_report
 
 
@@ -236,3 +244,55 @@ def _set_version(form, version):
 def evidence_download(request, pk, file_id):
     report = _get_report_for_user(request, pk)
     return download_response(get_object_or_404(EvidenceFile, pk=file_id, report=report))
+
+
+@login_required
+def consultation_documents(request, pk):
+    """The documents given to a consultation, for everyone who may read them."""
+    consultation = get_object_or_404(Consultation.objects.select_related("host"), pk=pk)
+    documents = (
+        IssuedDocument.objects.visible_to(request.user)
+        .filter(consultation=consultation)
+        .select_related("cycle")
+    )
+    cycles = consultation.reporting_cycles.order_by("-period_start")
+    return render(
+        request,
+        "reports/consultation_documents.html",
+        {"consultation": consultation, "documents": documents, "cycles": cycles},
+    )
+
+
+@login_required
+def issued_document(request, pk, document_id):
+    """An issued document, byte for byte as it was given to the meeting."""
+    document = get_object_or_404(
+        IssuedDocument.objects.visible_to(request.user), pk=document_id, consultation_id=pk
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=exports.FORMATS[document.format].content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def cycle_changes(request, pk):
+    """What changed in a cycle since the one before, from the reports the user may see."""
+    cycle = get_object_or_404(ReportingCycle, pk=pk)
+    previous = cycle.previous()
+    changes = figures.changes_between(cycle, previous, request.user) if previous else []
+    return render(
+        request,
+        "reports/cycle_changes.html",
+        {
+            "cycle": cycle,
+            "previous": previous,
+            "changes": changes,
+            "counts": figures.change_counts(changes),
+            "status_labels": dict(ProgressReport.Implementation.choices),
+        },
+    )
