@@ -67,8 +67,7 @@ def _summary(sheet, document):
         sheet.cell(sheet.max_row, 1).font = BOLD
     sheet.append([])
     header, rows, total = area_table(document)
-    first = sheet.max_row + 1
-    _write(sheet, header, rows, first_row=first)
+    first = _write(sheet, header, rows)
     sheet.append([])
     sheet.append([_value(value) for value in total])
     sheet.freeze_panes = sheet.cell(first + 1, 1)
@@ -77,7 +76,7 @@ def _summary(sheet, document):
 
 
 def _table(sheet, header, rows, *, total=None, wide=()):
-    _write(sheet, header, rows, first_row=1)
+    _write(sheet, header, rows)
     if total:
         sheet.append([])
         sheet.append([_value(value) for value in total])
@@ -87,8 +86,10 @@ def _table(sheet, header, rows, *, total=None, wide=()):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _write(sheet, header, rows, *, first_row):
+def _write(sheet, header, rows):
+    """Append a filtered table; return the row number of its header."""
     sheet.append([_value(label) for label in header])
+    first_row = sheet.max_row
     for cell in sheet[first_row]:
         cell.font = BOLD
     for row in rows:
@@ -96,6 +97,7 @@ def _write(sheet, header, rows, *, first_row):
         _format_row(sheet, sheet.max_row)
     last = get_column_letter(len(header))
     sheet.auto_filter.ref = f"A{first_row}:{last}{max(first_row + len(rows), first_row + 1)}"
+    return first_row
 
 
 def _format_row(sheet, row):
