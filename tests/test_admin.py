@@ -14,6 +14,7 @@ from django.utils import timezone
 from ammtc_tracker.models import ApiToken, Role, User
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import (
+    IssuedDocument,
     ProgressReport,
     ReportingCycle,
     SubmissionWaiver,
@@ -104,6 +105,24 @@ def add_tokens(plan, n):
         ApiToken.issue(user=official(), name=f"Token {next(counter)}")
 
 
+def add_issued_documents(plan, n):
+    from reports.services import issue_document
+
+    cycle = make_cycle(plan, title=f"Cycle {next(counter)}")
+    add_consultations(plan, 1)
+    consultation = Consultation.objects.order_by("-pk").first()
+    cycle.consultations.add(consultation)
+    secretariat = User.objects.get(username="admin")
+    for _ in range(n):
+        issue_document(
+            consultation=consultation,
+            cycle=cycle,
+            level="technical",
+            file_format="csv",
+            user=secretariat,
+        )
+
+
 def add_groups(plan, n):
     for _ in range(n):
         Group.objects.create(name=f"Group {next(counter)}")
@@ -123,6 +142,7 @@ FACTORIES = {
     User: add_users,
     Group: add_groups,
     ApiToken: add_tokens,
+    IssuedDocument: add_issued_documents,
 }
 
 
@@ -186,6 +206,7 @@ CHANGELIST_QUERIES = {
     User: 5 + 3,  # the group and party filters; the groups of the page's users
     Group: 5,
     ApiToken: 5,
+    IssuedDocument: 5 + 2,  # the consultation and cycle filters
 }
 
 
