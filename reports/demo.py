@@ -1,6 +1,11 @@
 """Illustrative demo data: sample activities, two reporting cycles, reports in every workflow
-state, and four demo accounts. Nothing here is a fact about the published work plan, whose
-activities have not been made public; every activity is flagged ``is_sample``.
+state, sample consultations, and demo accounts. Nothing here is a fact about the published work
+plan, whose activities have not been made public; every activity and every consultation made
+here is flagged ``is_sample`` and shown as SAMPLE.
+
+The past cycle is closed and its reports accepted, so that the documents and "what changed"
+have something to show. Its reports go through the real workflow; this module alone then moves
+their recorded times back to when that cycle ran.
 """
 
 import datetime
@@ -13,7 +18,7 @@ from django.utils import timezone
 
 from ammtc_tracker.models import Role, User
 from priorities.models import Activity, Consultation, Indicator, Party, WorkPlan
-from reports.models import ProgressReport, ReportingCycle
+from reports.models import ProgressReport, ReportingCycle, ReportTransition
 from reports.services import save_report, start_report
 
 # code, title, leads, participants, [(indicator, unit, baseline, target)]
@@ -141,6 +146,8 @@ SAMPLE_ACTIVITIES = {
 DEMO_ACCOUNTS = [
     ("official.id", "Official of Indonesia", Role.OFFICIAL, "ID"),
     ("official.jp", "Official of Japan", Role.OFFICIAL, "JP"),
+    ("official.th", "Official of Thailand", Role.OFFICIAL, "TH"),
+    ("official.ph", "Official of the Philippines", Role.OFFICIAL, "PH"),
     ("secretariat", "Secretariat reviewer", Role.SECRETARIAT, None),
     ("reader", "Reader", Role.READER, None),
 ]
@@ -164,7 +171,9 @@ def load_demo(*, password=None, today=None):
     password = password or secrets.token_urlsafe(12)
     users = _accounts(password)
     _activities(plan)
-    current = _cycles(plan, today)
+    previous, current = _cycles(plan, today)
+    if not previous.reports.exists():
+        _past_reports(previous, users)
     if not current.reports.exists():
         _reports(current, users)
     return users, password
@@ -233,11 +242,13 @@ def _cycles(plan, today):
             "period_end": datetime.date(year - 1, 6, 30),
             "opens_on": datetime.date(year - 1, 6, 1),
             "deadline": datetime.date(year - 1, 7, 31),
-            "closed_at": timezone.now() - datetime.timedelta(days=90),
         },
     )
     previous.consultations.set(
-        Consultation.objects.filter(date__year=year - 1, series=Consultation.Series.AMMTC_JAPAN)
+        [
+            _sample_consultation(Consultation.Series.SOMTC_JAPAN, datetime.date(year - 1, 9, 16)),
+            _sample_consultation(Consultation.Series.AMMTC_JAPAN, datetime.date(year - 1, 10, 21)),
+        ]
     )
     current, _created = ReportingCycle.objects.get_or_create(
         work_plan=plan,
@@ -249,7 +260,93 @@ def _cycles(plan, today):
             "deadline": today + datetime.timedelta(days=30),
         },
     )
-    return current
+    current.consultations.set(
+        [
+            _sample_consultation(
+                Consultation.Series.SOMTC_JAPAN, today + datetime.timedelta(days=60)
+            ),
+            _sample_consultation(
+                Consultation.Series.AMMTC_JAPAN, today + datetime.timedelta(days=90)
+            ),
+        ]
+    )
+    return previous, current
+
+
+def _sample_consultation(series, day):
+    """An invented meeting, flagged and named SAMPLE: demo reports never go to a real one."""
+    consultation, _created = Consultation.objects.get_or_create(
+        series=series,
+        date=day,
+        is_sample=True,
+        defaults={
+            "city": "Sample City",
+            "outcome": "Sample data: an invented meeting for the demo, not a real consultation.",
+        },
+    )
+    return consultation
+
+
+# The past cycle: (user, activity, implementation status, percent, days after the deadline it
+# was submitted: negative is on time). All were accepted a week after submission.
+PAST_REPORTS = [
+    ("official.id", "1.2", "in_progress", 10, -20),
+    ("official.id", "2.1", "in_progress", 30, -12),
+    ("official.id", "3.2", "not_started", 0, -3),
+    ("official.id", "4.2", "in_progress", 60, -25),
+    ("official.jp", "1.1", "in_progress", 40, -18),
+    ("official.jp", "2.3", "not_started", 0, -9),
+    ("official.jp", "3.3", "in_progress", 20, -2),
+    ("official.jp", "5.2", "delayed", 10, 6),
+    ("official.th", "3.1", "in_progress", 50, -15),
+    ("official.th", "5.3", "in_progress", 25, -1),
+    ("official.ph", "4.3", "completed", 100, -30),
+    ("official.ph", "5.1", "delayed", 15, 12),
+]
+
+
+def _past_reports(cycle, users):
+    """File and accept the past cycle's reports, close the cycle, then date everything to when
+    the cycle ran (the workflow itself stamps the present)."""
+    reviewer = users["secretariat"]
+    # Open while its reports are filed (a database from an older demo may have it closed).
+    cycle.closed_at = None
+    for username, code, implementation, percent, days_late in PAST_REPORTS:
+        official = users[username]
+        report = _filed(cycle, official, code, implementation, percent)
+        report.transition(ProgressReport.Action.SUBMIT, by=official)
+        report.transition(ProgressReport.Action.ACCEPT, by=reviewer, comment="Thank you.")
+        _backdate(report, cycle.deadline + datetime.timedelta(days=days_late))
+    cycle.closed_at = _at(cycle.deadline + datetime.timedelta(days=45))
+    cycle.save(update_fields=["closed_at"])
+
+
+def _at(day, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _backdate(report, submitted_on):
+    """Move every recorded time of ``report`` back: started a month before it was submitted,
+    accepted a week after; lateness follows from the new submission date."""
+    created = _at(submitted_on - datetime.timedelta(days=30))
+    submitted = _at(submitted_on)
+    reviewed = _at(submitted_on + datetime.timedelta(days=7))
+    ProgressReport.objects.filter(pk=report.pk).update(
+        created_at=created,
+        updated_at=reviewed,
+        submitted_at=submitted,
+        reviewed_at=reviewed,
+        is_late=submitted_on > report.cycle.deadline,
+    )
+    when = {"create": created, "submit": submitted, "accept": reviewed}
+    for step in report.transitions.all():
+        ReportTransition.objects.filter(pk=step.pk).update(at=when[step.action])
+    saved = list(report.history.order_by("history_id").values_list("history_id", flat=True))
+    steps = [created] * (len(saved) - 2) + [submitted, reviewed]
+    for history_id, moment in zip(saved, steps[-len(saved) :], strict=True):
+        report.history.filter(history_id=history_id).update(history_date=moment)
+    for value in report.indicator_values.all():
+        value.history.update(history_date=created)
 
 
 # (user, activity, state to reach, implementation status, percent)
@@ -262,6 +359,10 @@ DEMO_REPORTS = [
     ("official.jp", "2.3", "submitted", "in_progress", 40),
     ("official.jp", "3.3", "draft", "not_started", 0),
     ("official.jp", "5.2", "returned", "in_progress", 35),
+    ("official.th", "3.1", "accepted", "completed", 100),
+    ("official.th", "5.3", "submitted", "delayed", 30),
+    ("official.ph", "4.3", "accepted", "completed", 100),
+    ("official.ph", "5.1", "accepted", "in_progress", 45),
 ]
 
 
@@ -269,25 +370,7 @@ def _reports(cycle, users):
     reviewer = users["secretariat"]
     for username, code, state, implementation, percent in DEMO_REPORTS:
         official = users[username]
-        activity = Activity.objects.get(work_plan=cycle.work_plan, code=code)
-        report = start_report(user=official, activity=activity, cycle=cycle)
-        values = {
-            indicator.pk: (Decimal(percent) * (indicator.target or 0) / 100, "")
-            for indicator in activity.indicators.all()
-        }
-        report = save_report(
-            report=report,
-            user=official,
-            expected_version=report.version,
-            content={
-                "implementation_status": implementation,
-                "percent_complete": percent,
-                "achievements": f"Sample: {percent}% of the planned work done in this period.",
-                "challenges": "Sample: scheduling across several agencies.",
-                "next_steps": "Sample: continue as planned.",
-            },
-            indicator_values=values,
-        )
+        report = _filed(cycle, official, code, implementation, percent)
         if state == "draft":
             continue
         report.transition(ProgressReport.Action.SUBMIT, by=official)
@@ -299,3 +382,32 @@ def _reports(cycle, users):
                 by=reviewer,
                 comment="Please add the number of sessions held and attach the attendance list.",
             )
+
+
+def _filed(cycle, official, code, implementation, percent):
+    """``official``'s party's complete draft on activity ``code``."""
+    activity = Activity.objects.get(work_plan=cycle.work_plan, code=code)
+    report = start_report(user=official, activity=activity, cycle=cycle)
+    values = {
+        indicator.pk: (Decimal(percent) * (indicator.target or 0) / 100, "")
+        for indicator in activity.indicators.all()
+    }
+    return save_report(
+        report=report,
+        user=official,
+        expected_version=report.version,
+        content={
+            "implementation_status": implementation,
+            "percent_complete": percent,
+            "achievements": f"Sample: {percent}% of the planned work done in this period.",
+            "challenges": _challenge(implementation),
+            "next_steps": "Sample: continue as planned.",
+        },
+        indicator_values=values,
+    )
+
+
+def _challenge(implementation):
+    if implementation == "delayed":
+        return "Sample: the partner agency's funding arrived six months late."
+    return "Sample: scheduling across several agencies."

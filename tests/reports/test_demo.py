@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -51,3 +53,46 @@ def test_demo_refuses_a_database_with_real_reports(official_id, plan, cycle):
     with pytest.raises(CommandError, match="real \\(non-sample\\) progress reports"):
         call_command("load_demo")
     assert Activity.objects.count() == 1
+
+
+def test_demo_has_a_closed_past_cycle_of_accepted_reports_dated_when_it_ran(reference):
+    from reports.documents import build_document
+    from reports.models import ReportingCycle
+
+    call_command("load_demo")
+    past, current = ReportingCycle.objects.order_by("period_start")
+    assert past.is_closed and not current.is_closed
+    reports = past.reports.all()
+    assert set(reports.values_list("status", flat=True)) == {"accepted"}
+    assert reports.values("party").distinct().count() == 4
+    assert set(current.reports.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    for report in reports:
+        assert past.opens_on < report.submitted_at.date() < past.deadline + datetime.timedelta(15)
+        assert report.is_late == (report.submitted_at.date() > past.deadline)
+        assert report.reviewed_at > report.submitted_at
+        assert [step.at.year for step in report.transitions.all()] == [past.deadline.year] * 3
+        assert report.history.latest().history_date == report.reviewed_at
+    assert reports.filter(is_late=True).count() == 2
+    # The changes from the past cycle to the current one are there to show.
+    secretariat = User.objects.get(username="secretariat")
+    document = build_document(cycle=current, user=secretariat, level="strategic")
+    assert document.previous_cycle_title == past.title
+    assert document.change_counts["changed"] >= 3 and document.change_counts["stopped"] >= 3
+
+
+def test_demo_cycles_feed_only_sample_consultations(reference):
+    from priorities.models import Consultation
+
+    real = set(Consultation.objects.values_list("pk", flat=True))
+    call_command("load_demo")
+    linked = Consultation.objects.filter(reporting_cycles__isnull=False).distinct()
+    assert linked.count() == 4
+    assert all(meeting.is_sample and meeting.name.endswith("(SAMPLE)") for meeting in linked)
+    assert not linked.filter(pk__in=real).exists()
+    call_command("load_demo")
+    assert Consultation.objects.filter(is_sample=True).count() == 4
