@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from reports import charts
 from reports.exports.text import (
@@ -41,7 +42,7 @@ def render(document):
         _area(word, document, area)
     _changes(word, document)
     if document.is_technical:
-        word.add_heading(_("Annex: compliance"), level=1)
+        _paragraph(word, _("Annex: compliance"), "Heading1")
         _rates(word, document)
     word.core_properties.title = xml_safe(f"{document.title}: {document.cycle_title}")
     word.core_properties.created = document.prepared_at
@@ -72,6 +73,16 @@ def _page_setup(word, document):
         run.font.color.rgb = WARNING
 
 
+def _paragraph(word, text, style_id):
+    """A paragraph in one of the default template's styles, named by its id: looking a style
+    up by name reads every style of the document, for each paragraph."""
+    paragraph = word.add_paragraph()
+    paragraph._p.style = style_id
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
 def _field(paragraph, instruction):
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
     field = OxmlElement("w:fldSimple")
@@ -88,7 +99,7 @@ def _title_page(word, document):
     if document.is_sample:
         _warning(word, sample_warning())
     word.add_paragraph(xml_safe(document.plan_title))
-    word.add_paragraph(xml_safe(document.title), style="Title")
+    _paragraph(word, xml_safe(document.title), "Title")
     cycle = word.add_paragraph()
     cycle.add_run(xml_safe(document.cycle_title)).bold = True
     cycle.add_run(", " + _("period covered: %(period)s") % {"period": period(document)})
@@ -99,7 +110,7 @@ def _title_page(word, document):
             "level": meeting.level,
         }
         place = ", ".join(part for part in (meeting.place, meeting.date) if part)
-        word.add_paragraph(xml_safe(f"{line}, {place}"), style="Subtitle")
+        _paragraph(word, xml_safe(f"{line}, {place}"), "Subtitle")
     word.add_paragraph(counted_note(document))
     word.add_paragraph(
         _("Prepared on %(when)s.") % {"when": document.prepared_at.strftime("%Y-%m-%d %H:%M")}
@@ -114,7 +125,7 @@ def _warning(word, text):
 
 
 def _overview(word, document):
-    word.add_heading(_("Overview"), level=1)
+    _paragraph(word, _("Overview"), "Heading1")
     totals = document.totals
     facts = [
         (_("Activities"), totals.activities),
@@ -168,11 +179,11 @@ def _area_overview(word, document):
 
 
 def _caption(word, text):
-    word.add_paragraph(text, style="Caption")
+    _paragraph(word, text, "Caption")
 
 
 def _area(word, document, area):
-    word.add_heading(xml_safe(area.heading), level=1)
+    _paragraph(word, xml_safe(area.heading), "Heading1")
     status = area.status
     word.add_paragraph(
         _(
@@ -200,17 +211,34 @@ def _area(word, document, area):
             % {"counts": "; ".join(counts) or NOTHING}
         )
     if document.is_technical:
+        scratch = Document()
         for activity in area.activities:
-            _activity(word, activity)
+            _activity(scratch, activity)
+            _move_to_end(scratch, word)
     else:
         _key_points(word, area)
+
+
+def _move_to_end(scratch, word):
+    """Move what was written in ``scratch`` to the end of ``word``'s body.
+
+    python-docx finds where to add a paragraph by scanning the body for its section properties,
+    so writing thousands of activities straight into one document takes quadratic time (minutes
+    for 2,000). A scratch document made from the same template stays short; its styles are the
+    same, so the moved paragraphs and tables keep theirs.
+    """
+    source, target = scratch.element.body, word.element.body
+    end = target[-1]
+    assert end.tag == qn("w:sectPr") and source[-1].tag == qn("w:sectPr")
+    for element in list(source)[:-1]:
+        end.addprevious(element)
 
 
 def _activity(word, activity):
     title = f"{activity.code} {activity.title}"
     if activity.is_sample:
         title += " (" + _("SAMPLE") + ")"
-    word.add_heading(xml_safe(title), level=2)
+    _paragraph(word, xml_safe(title), "Heading2")
     word.add_paragraph(
         xml_safe(
             _("Lead: %(leads)s. Taking part: %(participants)s.")
@@ -225,7 +253,7 @@ def _activity(word, activity):
     if activity.reports or activity.indicators:
         _activity_table(word, activity)
     for report in activity.reports:
-        word.add_paragraph(xml_safe(party_label(report)), style="Heading 3")
+        _paragraph(word, xml_safe(party_label(report)), "Heading3")
         for label, text in (
             (_("Achievements"), report.achievements),
             (_("Challenges"), report.challenges),
@@ -263,11 +291,11 @@ def _key_points(word, area):
         (_("Key achievements"), area.achievements, "achievements"),
         (_("Key challenges"), area.challenges, "challenges"),
     ):
-        word.add_heading(heading, level=3)
+        _paragraph(word, heading, "Heading3")
         if not points:
             word.add_paragraph(_("None reported."))
         for point in points:
-            paragraph = word.add_paragraph(style="List Bullet")
+            paragraph = _paragraph(word, "", "ListBullet")
             paragraph.add_run(xml_safe(f"{point.activity_code} {point.activity_title}")).bold = True
             details = f" ({party_label(point)}; {point.implementation_label}, "
             details += f"{percent(point.percent_complete)}): "
@@ -275,7 +303,7 @@ def _key_points(word, area):
 
 
 def _changes(word, document):
-    word.add_heading(_("What changed since the last consultation"), level=1)
+    _paragraph(word, _("What changed since the last consultation"), "Heading1")
     if not document.previous_cycle_title:
         word.add_paragraph(
             _("This is the plan's first reporting cycle: there is nothing to compare with.")
@@ -345,15 +373,17 @@ def _rates(word, document):
 def _table(word, header, rows):
     """A Word table with a bold header row that repeats on each page."""
     table = word.add_table(rows=1, cols=len(header))
-    table.style = word.styles["Table Grid"]
+    table._tbl.tblStyle_val = "TableGrid"
     header_row = table.rows[0]
     _repeat_as_header(header_row)
     for cell, label in zip(header_row.cells, header, strict=True):
         cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
     for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = xml_safe("" if value is None else str(value))
+        # The row's own cells: _Row.cells looks the row up among all the table's rows, which
+        # is quadratic on a long table.
+        tr = table.add_row()._tr
+        for tc, value in zip(tr.tc_lst, row, strict=True):
+            _Cell(tc, table).text = xml_safe("" if value is None else str(value))
     word.add_paragraph()
     return table
 

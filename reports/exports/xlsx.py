@@ -61,50 +61,52 @@ def _summary(sheet, document):
     ]
     if document.is_sample:
         facts.insert(0, (_("SAMPLE DATA"), sample_warning()))
+    row = 1
     for label, value in facts:
-        sheet.append([_value(label), _value(value)])
-        _format_row(sheet, sheet.max_row)
-        sheet.cell(sheet.max_row, 1).font = BOLD
-    sheet.append([])
+        _put(sheet, row, [label, value])
+        sheet.cell(row, 1).font = BOLD
+        row += 1
     header, rows, total = area_table(document)
-    first = _write(sheet, header, rows)
-    sheet.append([])
-    sheet.append([_value(value) for value in total])
+    first = row + 1
+    row = _write(sheet, first, header, rows)
+    _put(sheet, row + 1, total)
     sheet.freeze_panes = sheet.cell(first + 1, 1)
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = WIDE
 
 
 def _table(sheet, header, rows, *, total=None, wide=()):
-    _write(sheet, header, rows)
+    row = _write(sheet, 1, header, rows)
     if total:
-        sheet.append([])
-        sheet.append([_value(value) for value in total])
+        _put(sheet, row + 1, total)
     sheet.freeze_panes = "A2"
     for column in range(1, len(header) + 1):
         width = WIDE if column in wide else 16
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _write(sheet, header, rows):
-    """Append a filtered table; return the row number of its header."""
-    sheet.append([_value(label) for label in header])
-    first_row = sheet.max_row
-    for cell in sheet[first_row]:
-        cell.font = BOLD
-    for row in rows:
-        sheet.append([_value(value) for value in row])
-        _format_row(sheet, sheet.max_row)
+def _write(sheet, first, header, rows):
+    """A table with a bold, filtered header row at row ``first``; return the next free row."""
+    _put(sheet, first, header, bold=True)
+    row = first + 1
+    for values in rows:
+        _put(sheet, row, values)
+        row += 1
     last = get_column_letter(len(header))
-    sheet.auto_filter.ref = f"A{first_row}:{last}{max(first_row + len(rows), first_row + 1)}"
-    return first_row
+    sheet.auto_filter.ref = f"A{first}:{last}{max(row - 1, first + 1)}"
+    return row
 
 
-def _format_row(sheet, row):
-    for cell in sheet[row]:
-        number_format = FORMATS.get(type(cell.value))
+def _put(sheet, row, values, *, bold=False):
+    # Cell by cell at a known row: sheet.append() followed by sheet.max_row would scan every
+    # cell of the sheet for each row written.
+    for column, value in enumerate(values, 1):
+        cell = sheet.cell(row, column, _value(value))
+        number_format = FORMATS.get(type(value))
         if number_format:
             cell.number_format = number_format
+        if bold:
+            cell.font = BOLD
 
 
 def _value(value):
