@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Shown where a value is empty: an en dash.
 NOTHING = "\u2013"
@@ -90,3 +91,29 @@ CHANGE_LABELS = {
 
 def change_label(kind):
     return CHANGE_LABELS[kind]()
+
+
+def key_point_line(point, text):
+    """A key achievement or challenge (``text``: which) as one line of the summary."""
+    said = getattr(point, text) or (
+        _("no challenge described") if text == "challenges" else NOTHING
+    )
+    return (
+        f"{point.activity_code} {point.activity_title} ({party_label(point)}; "
+        f"{point.implementation_label}, {percent(point.percent_complete)}): {said}"
+    )
+
+
+def area_summary(status):
+    """One priority area's counts, as a sentence."""
+    return ngettext(
+        "%(activities)s activity, %(reports)s reports counted, %(missing)s activities without "
+        "a report.",
+        "%(activities)s activities, %(reports)s reports counted, %(missing)s activities without "
+        "a report.",
+        status.activities,
+    ) % {
+        "activities": status.activities,
+        "reports": status.reports,
+        "missing": status.activities_without_report,
+    }

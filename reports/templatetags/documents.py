@@ -3,6 +3,7 @@
 from django import template
 
 from reports.exports import text
+from reports.exports import text as text_module
 
 register = template.Library()
 
@@ -24,3 +25,14 @@ def label_of(value, labels):
 @register.filter
 def count_of(counts, key):
     return counts.get(key, 0)
+
+
+@register.filter
+def key_point(point, text):
+    """ "1.1 Title (Party; status, 40%): the achievement or challenge", as in the Word file."""
+    return text_module.key_point_line(point, text)
+
+
+@register.filter
+def area_summary(status):
+    return text_module.area_summary(status)
