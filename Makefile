@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format setup browser clean
+.PHONY: run test lint format setup browser clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/djhtml --check templates
 	AMMTC_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Against PostgreSQL: BENCH_SCALES=1,10 (default), BENCH_QUICK=1; see README, "Benchmark".
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 format: $(STAMP)
 	$(BIN)/ruff format .
