@@ -73,7 +73,7 @@ def test_each_report_has_the_timeline_and_history_its_state_needs(generated):
         assert actions[0] == "create"
         assert steps[-1].to_status == report.status
         history = histories[report.pk]
-        assert [row.history_type for row in history][0] == "+"
+        assert history[0].history_type == "+"
         assert len(history) == report.version
         assert (history[-1].status, history[-1].version) == (report.status, report.version)
         if report.status == Status.ACCEPTED:

@@ -1,0 +1,91 @@
+"""The plans PostgreSQL chooses for a page of each report list, at a generated scale.
+
+A page of a list must not read the whole reports table: with an index that matches the list's
+filter and order, the plan stops after the page's rows. Run alone with ``pytest -m explain``.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.models import ReportingCycle
+
+SCALE = "1"  # about 5,000 reports: enough for an index to beat a scan for a page of 100
+REPORTS_TABLE = "reports_progressreport"
+
+pytestmark = [
+    pytest.mark.explain,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans of PostgreSQL"),
+]
+
+
+def scans_of_reports(plan):
+    """The sequential scans of the reports table anywhere in an EXPLAIN (FORMAT JSON) plan."""
+    found = []
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") == REPORTS_TABLE:
+        found.append(plan)
+    for child in plan.get("Plans", []):
+        found += scans_of_reports(child)
+    return found
+
+
+def page_queries(client, url):
+    """The statements that read a page of reports (a LIMIT on the reports table)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return [
+        query["sql"]
+        for query in queries
+        if f'FROM "{REPORTS_TABLE}"' in query["sql"] and " LIMIT " in query["sql"]
+    ]
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        document = cursor.fetchone()[0]
+    return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+
+
+@pytest.fixture
+def generated(db):
+    call_command("generate_load_data", "--scale", SCALE, stdout=StringIO(), stderr=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return ReportingCycle.objects.filter(title__endswith="(load data)").latest("opens_on")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, phase 2: every report list sorts all visible reports across joined tables",
+)
+def test_no_page_of_a_report_list_scans_the_reports_table(
+    generated, api, client, official_id, secretariat
+):
+    cycle = generated
+    client.force_login(official_id)
+    staff = type(client)()
+    staff.force_login(secretariat)
+    lists = [
+        ("secretariat", api(secretariat), "/api/v1/reports/?page_size=100"),
+        ("secretariat", api(secretariat), f"/api/v1/reports/?cycle={cycle.pk}&page_size=100"),
+        ("official", api(official_id), "/api/v1/reports/?page_size=100"),
+        ("official", client, "/reports/"),
+        ("secretariat", staff, "/admin/reports/progressreport/"),
+        ("secretariat", staff, "/admin/reports/submittedreport/"),
+    ]
+    scanning = {}
+    for who, as_user, url in lists:
+        queries = page_queries(as_user, url)
+        assert queries, f"no page query found for {url}"
+        for sql in queries:
+            for scan in scans_of_reports(explain(sql)):
+                scanning.setdefault(f"{url} as {who}", []).append(
+                    f"Seq Scan on {REPORTS_TABLE} ({scan['Plan Rows']} rows"
+                    + (f", filter {scan['Filter']})" if "Filter" in scan else ")")
+                )
+    assert not scanning, json.dumps(scanning, indent=1)
