@@ -26,10 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ammtc_tracker.models import Role, User
-from priorities.models import Activity, Indicator, Party, WorkPlan
+from priorities.models import Activity, Consultation, Indicator, Party, WorkPlan
 from priorities.reference import WORK_PLAN, load_reference
 from reports.models import (
-    Consultation,
     IndicatorValue,
     ProgressReport,
     ReportingCycle,
