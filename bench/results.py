@@ -49,8 +49,6 @@ def figure_rows(scale, timing):
             row.check("<", targets.FIRST_BYTE_MS)
         elif figure.flat and scale == 10:
             row.check("<", targets.FLAT_MS_AT_10X)
-        elif figure.floor and scale == 1:
-            row.check("<=", targets.FLOOR_RATIO_AT_1X)
         return [row]
     rows = [Row(name, label, _ms(timing.median), "ms")]
     if figure.flat and scale == 10:
