@@ -16,6 +16,7 @@ database holding real (non-sample) reports.
 """
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -289,10 +290,29 @@ def _cycles(plan, today, reviewer_id, result):
     return cycles
 
 
+# Reports, their values, timelines and history are most of the rows. On PostgreSQL they are
+# written with COPY: bulk_create's per-field Python work took twice as long as everything else at
+# 50x. Elsewhere (SQLite, in tests) bulk_create writes them.
+
+
+def _insert(model, objects):
+    """Insert new model instances and set their ids."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, len(objects)],
+        )
+        for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            instance.pk = pk
+    names = [field.attname for field in model._meta.concrete_fields]
+    _append(model, [{name: getattr(instance, name) for name in names} for instance in objects])
+
+
 def _append(model, rows):
-    """Write rows (dicts with the same keys) that are only ever appended: the timeline and the
-    history. COPY on PostgreSQL, where bulk_create's per-field Python work took most of the time
-    at 50x; bulk_create elsewhere."""
+    """Write rows given as dicts with the same keys: COPY on PostgreSQL, else bulk_create."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -330,6 +350,12 @@ class _Writer:
         self.party_codes = codes
         self.weights = [LEAD_WEIGHTS[code] for code in codes]
         self.path_names = list(PATHS)
+        # Cumulative weights of the paths, for a closed cycle and for the open one.
+        self.path_weights = {
+            is_open: list(itertools.accumulate(PATHS[name][2 if is_open else 1] for name in PATHS))
+            for is_open in (False, True)
+        }
+        self.opened_at = {cycle.pk: _at(cycle.opens_on) for cycle in cycles}
 
     def write(self, start, count):
         activities = self._activities(start, count)
@@ -421,9 +447,11 @@ class _Writer:
             for party in activity.expected
             for cycle_index, cycle in enumerate(self.cycles)
         ]
-        ProgressReport.objects.bulk_create([s.report for s in stories], batch_size=BATCH)
+        _insert(ProgressReport, [s.report for s in stories])
         values = [v for s in stories for v in s.values]
-        IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+        for value in values:
+            value.report_id = value.report.pk
+        _insert(IndicatorValue, values)
         transitions = [{**t, "report_id": s.report.pk} for s in stories for t in s.transitions]
         _append(ReportTransition, transitions)
         report_rows = [{**row, "id": s.report.pk} for s in stories for row in s.history]
@@ -452,8 +480,7 @@ class _Writer:
             self.result.add(name, number)
 
     def pick_path(self, is_open):
-        weights = [PATHS[name][2 if is_open else 1] for name in self.path_names]
-        return self.rng.choices(self.path_names, weights)[0]
+        return self.rng.choices(self.path_names, cum_weights=self.path_weights[is_open])[0]
 
 
 class _Story:
@@ -489,7 +516,7 @@ class _Story:
         The delays add up past the deadline now and then, which makes a late submission.
         """
         cycle, rng = self.cycle, self.rng
-        start = _at(cycle.opens_on) + datetime.timedelta(hours=rng.uniform(0, 40 * 24))
+        start = self.writer.opened_at[cycle.pk] + datetime.timedelta(hours=rng.uniform(0, 40 * 24))
         end = cycle.closed_at or self.writer.now
         start = min(start, end - datetime.timedelta(days=10))
         offsets, total = [0.0], 0.0
@@ -551,7 +578,7 @@ class _Story:
         report.challenges = rng.choice(CHALLENGES)
         report.next_steps = rng.choice(NEXT_STEPS)
         for indicator in self.activity.indicator_list:
-            value = IndicatorValue(report=report, indicator=indicator)
+            value = IndicatorValue(report=report, indicator_id=indicator.pk)
             if rng.random() < 0.05:
                 value.note = "Not measured in this period."
             else:
