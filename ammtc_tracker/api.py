@@ -15,9 +15,12 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
+from ammtc_tracker.spreadsheets import spreadsheet_cell
+
 
 class FlatCSVRenderer(CSVRenderer):
-    """CSV with the serializer's columns in order, even with no rows; lists are joined by '; '."""
+    """CSV with the serializer's columns in order, even with no rows; lists are joined by '; ';
+    text that a spreadsheet would run as a formula is neutralised."""
 
     def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
         renderer_context = renderer_context or {}
@@ -32,7 +35,7 @@ class FlatCSVRenderer(CSVRenderer):
     def _flatten(row):
         if not isinstance(row, dict):
             return row
-        return {key: FlatCSVRenderer._cell(value) for key, value in row.items()}
+        return {key: spreadsheet_cell(FlatCSVRenderer._cell(value)) for key, value in row.items()}
 
     @staticmethod
     def _cell(value):

@@ -1,8 +1,9 @@
-"""Page size and request rate of the API. Kept apart from ``api.py`` because DRF imports these
-while it is itself being imported."""
+"""Page size, request rates and body parsing of the API. Kept apart from ``api.py`` because DRF
+imports these while it is itself being imported."""
 
 from django.conf import settings
-from rest_framework import pagination, throttling
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination, parsers, permissions, throttling
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -11,8 +12,69 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, but JSON nested too deep is a 400: the decoder's RecursionError was a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
+
+
+def client_ip(request):
+    """The client's address, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT says."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
 class UserThrottle(throttling.UserRateThrottle):
     """Per-user limit (429 with Retry-After), read from settings on each request."""
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE
+
+
+class AnonThrottle(throttling.AnonRateThrottle):
+    """Per-address limit for requests without credentials."""
+
+    def get_rate(self):
+        return settings.API_ANON_THROTTLE_RATE
+
+
+class FailedTokenThrottle(throttling.SimpleRateThrottle):
+    """Counts failed token attempts per address; past the limit, every token attempt from it is
+    refused (429) until old failures age out, so keys cannot be guessed at speed."""
+
+    scope = "failed-token"
+
+    def get_rate(self):
+        return settings.API_FAILED_TOKEN_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def check(self, request):
+        """Raise Throttled if this address has failed too often lately."""
+        self.key = self.get_cache_key(request, None)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            raise exceptions.Throttled(self.wait())
+
+    def record_failure(self):
+        self.throttle_success()
+
+
+class IsAuthenticated(permissions.IsAuthenticated):
+    """DRF checks throttles only after permissions, so a request refused with 401 was never
+    counted: the anonymous limit is applied here first."""
+
+    def has_permission(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return True
+        throttle = AnonThrottle()
+        if not throttle.allow_request(request, view):
+            view.throttled(request, throttle.wait())
+        return False

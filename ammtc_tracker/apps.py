@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AmmtcTrackerConfig(AppConfig):
@@ -7,7 +6,11 @@ class AmmtcTrackerConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from ammtc_tracker.roles import sync_role_groups
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
 
-        # Permissions exist only after post_migrate, so the role groups are kept in step there.
-        post_migrate.connect(sync_role_groups, dispatch_uid="ammtc_tracker.sync_role_groups")
+        from ammtc_tracker.accounts import record_last_login
+
+        # Django's receiver saves the user, which would add a history row at every login.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="ammtc_tracker.record_last_login")

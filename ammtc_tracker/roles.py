@@ -1,11 +1,15 @@
-"""The role groups and the model permissions each one carries in the admin."""
+"""The admin permissions each role carries: the one source of them (no groups to keep in step).
 
-from django.contrib.auth.models import Group, Permission
+A user's rights follow from ``User.role``; a superuser may still grant a person extra
+permissions or groups, which Django's ModelBackend adds on top.
+"""
+
+from django.contrib.auth.backends import BaseBackend
 
 from ammtc_tracker.models import Role
 
-# The secretariat runs the admin: it manages the work plan, cycles and consultations, and reads
-# (never writes) the parties' reports, which change only through the workflow.
+# The secretariat runs the admin: it manages the work plan, cycles, consultations and accounts,
+# and reads (never writes) the parties' reports, which change only through the workflow.
 SECRETARIAT_PERMISSIONS = {
     "priorities": {
         "party": "view add change",
@@ -26,22 +30,34 @@ SECRETARIAT_PERMISSIONS = {
         "issueddocument": "view",
     },
     "ammtc_tracker": {"user": "view add change", "apitoken": "view change"},
+    # Login failures and lockouts, to answer "why can't I log in?"; read-only.
+    "axes": {"accessattempt": "view", "accesslog": "view", "accessfailurelog": "view"},
 }
 
 
-def sync_role_groups(**kwargs):
-    """Create the three role groups and give the secretariat its permissions; idempotent."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    wanted = [
-        (app, f"{action}_{model}")
-        for app, models in SECRETARIAT_PERMISSIONS.items()
+def _permission_names(table):
+    return frozenset(
+        f"{app}.{action}_{model}"
+        for app, models in table.items()
         for model, actions in models.items()
         for action in actions.split()
-    ]
-    permissions = [
-        p
-        for p in Permission.objects.select_related("content_type")
-        if (p.content_type.app_label, p.codename) in wanted
-    ]
-    Group.objects.get(name=Role.SECRETARIAT).permissions.add(*permissions)
+    )
+
+
+ROLE_PERMISSIONS = {
+    Role.SECRETARIAT: _permission_names(SECRETARIAT_PERMISSIONS),
+    Role.OFFICIAL: frozenset(),
+    Role.READER: frozenset(),
+}
+
+
+class RoleBackend(BaseBackend):
+    """Grants each active user the permissions of their role; authenticates no one."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return frozenset()
+        return ROLE_PERMISSIONS.get(user_obj.role, frozenset())
+
+    def has_module_perms(self, user_obj, app_label):
+        return any(name.startswith(f"{app_label}.") for name in self.get_all_permissions(user_obj))

@@ -6,6 +6,7 @@ the process at start-up instead of being ignored.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "axes",
     "ammtc_tracker",
     "priorities",
     "reports",
@@ -92,10 +94,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ammtc_tracker.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (CSRF, forms, DRF parsers read it after every __call__ ran).
+    "ammtc_tracker.middleware.RequestLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ammtc_tracker.urls"
@@ -127,6 +133,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ammtc_tracker.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # The admin permissions each role carries (ammtc_tracker/roles.py).
+    "ammtc_tracker.roles.RoleBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -161,21 +174,96 @@ STORAGES = {
     },
 }
 
-# Evidence files are checked against this limit; Django's own limits stay at their defaults.
+# --- Request limits (ammtc_tracker/middleware.py refuses a larger body with 413 before reading it;
+# the front proxy's body limit, e.g. nginx client_max_body_size, should match REQUEST_MAX_BYTES).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
+# Bodies that are not multipart (JSON, forms) are read into memory: this is their limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Shared state: cache, API throttles, login lockouts, sessions ------------------------------
+# Throttles, lockouts and sessions must be shared by every app server and worker: Redis when
+# REDIS_URL is set, else the database cache in production (run `manage.py createcachetable`);
+# local memory (one per process) only in development and tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+elif LOCAL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ammtc_cache",
+        }
+    }
 
+# Proxies in front of the app that append to X-Forwarded-For (nginx: 1). Throttles count per client
+# address; with 0 every client behind a proxy would share the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# API requests per client (429 with Retry-After past them); failed tokens count per address.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "10000/hour" if LOCAL else "1200/hour")
+API_ANON_THROTTLE_RATE = os.environ.get(
+    "API_ANON_THROTTLE_RATE", "10000/hour" if LOCAL else "300/hour"
+)
+API_FAILED_TOKEN_RATE = os.environ.get("API_FAILED_TOKEN_RATE", "20/hour")
+# Days a personal API token works after it was created; 0: until revoked.
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 0)
+
+# Login lockout (django-axes, in the database, so shared by every server): after
+# LOGIN_FAILURE_LIMIT failures for a user name, that user name is locked for LOGIN_LOCKOUT_MINUTES,
+# on the site's and the admin's login alike, whether or not the account exists.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock addresses too. Deliberately not: ministries log in from behind one NAT
+# address (or, without TRUSTED_PROXY_COUNT, everyone shares the proxy's), and five typos there
+# would lock out a whole office. Per user name, rotating addresses or user agents gains nothing.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ammtc_tracker.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ammtc_tracker.api_limits.client_ip"
+AXES_VERBOSE = False
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (ammtc_tracker/middleware.py renews
+# them at most every few minutes, not on every request).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
+
+# --- E-mail (password reset and set-password links) ---------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if LOCAL
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AMMTC Tracker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 72) * 3600
+
+# --- HTTPS: on by default in production; `check --deploy` passes with the README's values
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not LOCAL)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if LOCAL else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -189,6 +277,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
     }
 }
 
@@ -197,6 +287,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Named in every message that refuses a submission, so an official knows whom to ask.
@@ -212,21 +304,24 @@ REST_FRAMEWORK = {
         "ammtc_tracker.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["ammtc_tracker.api_limits.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ammtc_tracker.api_limits.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ammtc_tracker.api_limits.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["ammtc_tracker.api_limits.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ammtc_tracker.api_limits.UserThrottle",
+        "ammtc_tracker.api_limits.AnonThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "ammtc_tracker.api.AutoSchema",
     "EXCEPTION_HANDLER": "ammtc_tracker.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "10000/hour" if LOCAL else "1200/hour")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "AMMTC Tracker API",

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from ammtc_tracker.history import HistoryAdmin
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(HistoryAdmin):
     list_display = ["name", "code", "alpha3", "kind", "member_since_display"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "alpha3", "iso_name"]
@@ -18,7 +18,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(HistoryAdmin):
     list_display = ["__str__", "series", "ordinal", "date_display", "place_display", "host"]
     list_filter = ["series", "format", "is_preparatory"]
     list_select_related = ["host"]
@@ -42,7 +42,7 @@ class PriorityAreaInline(admin.TabularInline):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(SimpleHistoryAdmin):
+class WorkPlanAdmin(HistoryAdmin):
     list_display = ["title", "first_year", "last_year", "agreed_at", "adopted_at", "area_count"]
     list_select_related = ["agreed_at", "adopted_at"]
     search_fields = ["title"]
@@ -65,7 +65,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(SimpleHistoryAdmin):
+class PriorityAreaAdmin(HistoryAdmin):
     list_display = ["__str__", "work_plan", "code", "activity_count"]
     list_filter = ["work_plan"]
     list_select_related = ["work_plan"]
@@ -87,7 +87,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(HistoryAdmin):
     list_display = [
         "code",
         "title",
@@ -117,7 +117,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["name", "activity", "unit", "baseline", "target"]
     list_select_related = ["activity"]
     list_filter = ["activity__priority_area"]

@@ -6,8 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
+from ammtc_tracker.history import HistoryAdmin, ReadOnlyHistoryMixin
 from priorities.models import Consultation
 from reports import converters  # noqa: F401  (registers the action converters)
 from reports.admin_documents import (
@@ -38,7 +38,7 @@ class SubmissionWaiverInline(admin.TabularInline):
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(ReportingCycleDocumentsMixin, SimpleHistoryAdmin):
+class ReportingCycleAdmin(ReportingCycleDocumentsMixin, HistoryAdmin):
     list_display = [
         "title",
         "work_plan",
@@ -109,7 +109,7 @@ class EvidenceFileInline(ReadOnlyInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     """Read-only reports, with the review buttons (accept, return, reopen) on each one."""
 
     change_form_template = "admin/reports/progressreport/change_form.html"
@@ -159,10 +159,6 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def revert_disabled(self, request, obj=None):
-        # A revert would bypass the workflow; history is for reading.
-        return True
 
     @admin.display(description=_("activity"), ordering="activity__code")
     def activity_code(self, report):
@@ -247,9 +243,16 @@ class SubmittedReportAdmin(ProgressReportAdmin):
         # The history is kept on the report itself, not on this view of it.
         return redirect(reverse("admin:reports_progressreport_history", args=[object_id]))
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        return redirect(
+            reverse("admin:reports_progressreport_simple_history", args=[object_id, version_id])
+        )
+
 
 @admin.register(SubmissionWaiver)
-class SubmissionWaiverAdmin(SimpleHistoryAdmin):
+class SubmissionWaiverAdmin(HistoryAdmin):
     list_display = ["party", "cycle", "granted_by", "granted_at"]
     list_select_related = ["party", "cycle", "granted_by"]
     list_filter = ["cycle", "party"]

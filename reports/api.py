@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ammtc_tracker.api import CSVListMixin
+from ammtc_tracker.api import ERROR, CSVListMixin
 from priorities import api as priorities_api
 from priorities.models import Party
 from reports import figures
@@ -22,6 +23,7 @@ from reports.serializers import (
     ProgressReportSerializer,
     ReasonSerializer,
     ReportingCycleSerializer,
+    StatusQuerySerializer,
     StatusSerializer,
 )
 from reports.services import attach_evidence, save_report, start_report
@@ -112,12 +114,41 @@ class ProgressReportViewSet(
             .order_by("-cycle__period_start", "activity__code", "party__code", "id")
         )
 
-    def perform_create(self, serializer):
+    @extend_schema(
+        responses={
+            201: ProgressReportSerializer,
+            409: OpenApiResponse(
+                ERROR,
+                "Your party already has a report on this activity in this cycle, or another "
+                "state refuses it; a Location header and `report` give the existing report.",
+            ),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        """Start your party's report on an activity in a cycle, with what it says."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        report = start_report(
-            user=self.request.user, activity=data["activity"], cycle=data["cycle"]
-        )
-        serializer.instance = self._save(report, data, expected_version=report.version)
+        existing = ProgressReport.objects.filter(
+            cycle=data["cycle"], activity=data["activity"], party_id=request.user.acting_party_id
+        ).first()
+        if existing:
+            # Creating is not a way to overwrite: changes go through PATCH with the version.
+            url = request.build_absolute_uri(reverse("report-detail", args=[existing.pk]))
+            body = {
+                "detail": _(
+                    "%(party)s already has report %(id)d on this activity in this cycle: change "
+                    "it with PATCH %(url)s and its version."
+                )
+                % {"party": existing.party, "id": existing.pk, "url": url},
+                "errors": {},
+                "report": url,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": url})
+        report = start_report(user=request.user, activity=data["activity"], cycle=data["cycle"])
+        # A report this request created is at version 1; a concurrent creator's save refuses ours.
+        serializer.instance = self._save(report, data, expected_version=1)
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -221,8 +252,10 @@ class StatusView(APIView):
         responses=StatusSerializer,
     )
     def get(self, request):
-        cycle = self._cycle(request.query_params.get("cycle"))
-        code = request.query_params.get("party")
+        query = StatusQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cycle = self._cycle(query.validated_data.get("cycle"))
+        code = query.validated_data.get("party")
         party = None
         if code:
             party = Party.objects.filter(code=code.upper()).first()
@@ -236,9 +269,7 @@ class StatusView(APIView):
         return Response(StatusSerializer(data).data)
 
     def _cycle(self, cycle_id):
-        if cycle_id:
-            if not cycle_id.isdigit():
-                raise ValidationError({"cycle": [_("Give a cycle id.")]})
+        if cycle_id is not None:
             return get_object_or_404(ReportingCycle, pk=cycle_id)
         cycle = ReportingCycle.objects.with_accepted_reports().first()
         if cycle is None:

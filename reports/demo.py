@@ -12,7 +12,6 @@ import datetime
 import secrets
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -189,13 +188,12 @@ def _accounts(password):
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@example.org",
+                "role": role,
                 "party": Party.objects.get(code=party_code) if party_code else None,
-                "is_staff": role == Role.SECRETARIAT,
             },
         )
         user.set_password(password)
         user.save()
-        user.groups.set([Group.objects.get(name=role)])
         users[username] = user
     return users
 

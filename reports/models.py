@@ -365,6 +365,15 @@ class ProgressReport(models.Model):
                 return NotPermitted(
                     _("Only the secretariat may %(action)s a report.") % {"action": label}
                 )
+            if self.submitted_by_id == user.pk:
+                # Segregation of duties: whatever their roles, nobody reviews their own filing.
+                return NotPermitted(
+                    _(
+                        "You submitted this report, so another member of the secretariat must "
+                        "%(action)s it."
+                    )
+                    % {"action": label}
+                )
         elif user.acting_party_id != self.party_id:
             return NotPermitted(
                 _("Only an official of %(party)s may submit this report.") % {"party": self.party}

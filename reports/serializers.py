@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from priorities.models import Indicator
 from reports.models import (
     EvidenceFile,
     IndicatorValue,
@@ -10,8 +11,10 @@ from reports.models import (
     ReportingCycle,
 )
 
+MAX_INDICATOR_VALUES = 100
 
-class StrictSerializer(serializers.ModelSerializer):
+
+class StrictFieldsMixin:
     """Refuses fields it does not know and fields it does not let a client write."""
 
     def to_internal_value(self, data):
@@ -29,6 +32,10 @@ class StrictSerializer(serializers.ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    pass
 
 
 class ReportingCycleSerializer(serializers.ModelSerializer):
@@ -77,7 +84,10 @@ class ProgressReportSerializer(StrictSerializer):
         read_only=True,
         help_text=_("The activity is illustrative sample data, not one of the published plan."),
     )
-    indicator_values = IndicatorValueSerializer(many=True, required=False)
+    # A bound on the list before the activity is known; the exact one is checked below.
+    indicator_values = IndicatorValueSerializer(
+        many=True, required=False, max_length=MAX_INDICATOR_VALUES
+    )
     files = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     submitted_by = serializers.SlugRelatedField(
@@ -130,16 +140,55 @@ class ProgressReportSerializer(StrictSerializer):
             fields["cycle"].read_only = fields["activity"].read_only = True
         return fields
 
+    def to_internal_value(self, data):
+        self._check_indicator_count(data)
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError({"version": [_("Give the version you read.")]})
         return attrs
 
+    def _check_indicator_count(self, data):
+        """Refuse more values than the activity has indicators before validating any of them:
+        each one costs a query, and 10,000 of them held a worker for 21 s."""
+        values = data.get("indicator_values") if hasattr(data, "get") else None
+        if not isinstance(values, list) or not values:
+            return
+        activity_id = self.instance.activity_id if self.instance else data.get("activity")
+        activity_id = str(activity_id)
+        if not (activity_id.isascii() and activity_id.isdecimal() and len(activity_id) < 19):
+            return  # the activity field reports the error; max_length bounds the list
+        limit = Indicator.objects.filter(activity_id=int(activity_id)).count()
+        if len(values) > limit:
+            raise serializers.ValidationError(
+                {
+                    "indicator_values": [
+                        _("The activity has %(limit)d indicators; %(sent)d values were sent.")
+                        % {"limit": limit, "sent": len(values)}
+                    ]
+                }
+            )
 
-class ReasonSerializer(serializers.Serializer):
+
+class ReasonSerializer(StrictFieldsMixin, serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, help_text=_("Required to return or reopen.")
     )
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    """The query parameters of the status summary."""
+
+    cycle = serializers.RegexField(
+        r"^[0-9]{1,18}$",
+        required=False,
+        error_messages={"invalid": _("Give a cycle id (digits 0-9).")},
+    )
+    party = serializers.CharField(required=False, max_length=4)
+
+    def validate_cycle(self, value):
+        return int(value)
 
 
 class StatusCountsSerializer(serializers.Serializer):

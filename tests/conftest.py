@@ -23,7 +23,7 @@ def _media_in_tmp(settings, tmp_path):
 CAST = {
     "official_id": ("official.id", Role.OFFICIAL, "ID", {}),
     "official_jp": ("official.jp", Role.OFFICIAL, "JP", {}),
-    "secretariat": ("secretariat", Role.SECRETARIAT, None, {"is_staff": True}),
+    "secretariat": ("secretariat", Role.SECRETARIAT, None, {}),
     "reader": ("reader", Role.READER, None, {}),
 }
 
@@ -40,6 +40,14 @@ def _load_reference_and_cast():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _load_reference_and_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ through the workflow, never fabricated."""
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from ammtc_tracker.models import User
@@ -16,14 +15,14 @@ PASSWORD = "a-test-password-1"
 
 
 def make_user(username, role, party_code=None, **extra):
-    user = User.objects.create_user(
+    return User.objects.create_user(
         username=username,
         password=PASSWORD,
+        email=f"{username}@example.org",
+        role=role,
         party=Party.objects.get(code=party_code) if party_code else None,
         **extra,
     )
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def make_activity(plan, code, leads=(), participants=(), indicators=1):

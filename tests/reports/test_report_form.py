@@ -94,8 +94,9 @@ def test_a_second_stale_save_is_refused_showing_what_changed(
     client, official_id, activity, cycle, django_user_model
 ):
     report = start_report(user=official_id, activity=activity, cycle=cycle)
-    colleague = django_user_model.objects.create_user("colleague.id", party=official_id.party)
-    colleague.groups.set(official_id.groups.all())
+    colleague = django_user_model.objects.create_user(
+        "colleague.id", role=official_id.role, party=official_id.party
+    )
     opened_at = report.version
 
     client.force_login(colleague)

@@ -1,0 +1,80 @@
+"""Limits checked on every request before a view, a form or a parser touches it."""
+
+import time
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+def _refuse(request, status, message):
+    """The API's JSON error shape under /api/, a plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": {}}, status=status)
+    return render(request, "refused.html", {"message": message}, status=status)
+
+
+class RequestLimitsMiddleware:
+    """Refuses, before the body is read, a body larger than the limits (413), and a NUL
+    character in the address (400), which PostgreSQL cannot compare with text.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not bound multipart bodies: without this a
+    300 MB upload is read and spooled to disk before any form refuses it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = self._content_length(request)
+        limit = self._limit(request)
+        if length > limit:
+            return _refuse(
+                request,
+                413,
+                _("The request is %(size)s; at most %(limit)s may be sent at once.")
+                % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
+            )
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return _refuse(request, 400, _("The address contains a NUL character."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _content_length(request):
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return 0  # Django then reads no body at all
+
+    @staticmethod
+    def _limit(request):
+        # Only multipart bodies (file uploads) may exceed what Django keeps in memory.
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            return settings.REQUEST_MAX_BYTES
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class SessionIdleTimeoutMiddleware:
+    """Ends a session SESSION_COOKIE_AGE seconds after its last request, not after its login.
+
+    Renewing the expiry means saving the session; doing it on every request
+    (SESSION_SAVE_EVERY_REQUEST) would add a write to each one, so it is renewed only when
+    the last renewal is older than RENEW_EVERY seconds: the idle timeout is exact to that.
+    """
+
+    RENEW_EVERY = 300
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            renew_every = min(self.RENEW_EVERY, settings.SESSION_COOKIE_AGE // 10)
+            if now - request.session.get(self.KEY, 0) >= renew_every:
+                # Marks the session modified: SessionMiddleware saves it with a new expiry.
+                request.session[self.KEY] = now
+        return self.get_response(request)
