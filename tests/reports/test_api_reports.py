@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import ProgressReport
-from tests.factories import complete_content, make_activity, make_report, make_user
+from tests.factories import complete_content, make_activity, make_report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -231,19 +231,6 @@ def test_status_counts_accepted_reports_per_priority_area(
     assert only_japan.data["priority_areas"][0]["reports"] == 1
     bad = api(reader).get("/api/v1/status/", {"party": "XX"})
     assert (bad.status_code, bad.data["errors"]) == (400, {"party": ["No party has this code."]})
-
-
-def test_status_counts_nothing_for_a_signed_in_user_without_a_role(
-    api, official_id, secretariat, plan, cycle
-):
-    make_report(
-        official_id, make_activity(plan, "1.1", leads=["ID"]), cycle, "accepted", secretariat
-    )
-    nobody = make_user("nobody", "Reader")
-    nobody.groups.clear()
-    response = api(nobody).get("/api/v1/status/")
-    assert response.status_code == 200
-    assert [area["reports"] for area in response.data["priority_areas"]] == [0, 0, 0, 0, 0]
 
 
 def test_status_without_accepted_reports_says_so(api, reader, cycle):
