@@ -231,10 +231,13 @@ CHANGELIST_QUERIES = {
     SubmissionWaiver: 5 + 2,  # the cycle and party filters
     ProgressReport: 5 + 3,  # the cycle, party and priority-area filters
     SubmittedReport: 5 + 3,  # the same filters
-    User: 5 + 3,  # the group and party filters; the groups of the page's users
+    User: 5 + 1,  # the party filter (the role is a column)
     Group: 5,
     ApiToken: 5,
     IssuedDocument: 5 + 2,  # the consultation and cycle filters
+    AccessAttempt: 5 + 3,  # the date hierarchy: the range of dates, the years; the path filter
+    AccessLog: 5 + 3,  # the same
+    AccessFailureLog: 5 + 3,  # the same
 }
 
 

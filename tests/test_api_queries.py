@@ -8,7 +8,6 @@ from priorities.models import Consultation, Party
 from tests.factories import make_activity, make_cycle, make_report
 
 TOKEN = "the token, with its user and party"
-ROLE = "the user's roles"
 COUNT = "the page's total"
 # Each API list: the queries it makes, one line each. The count must not grow with the rows.
 LISTS = {
@@ -28,7 +27,6 @@ LISTS = {
     "/api/v1/cycles/": [TOKEN, COUNT, "the cycles", "the consultations each feeds"],
     "/api/v1/reports/": [
         TOKEN,
-        ROLE,
         COUNT,
         "the reports with activity, party and people",
         "their indicator values",
@@ -37,7 +35,6 @@ LISTS = {
     "/api/v1/status/": [
         TOKEN,
         "the latest cycle with accepted reports",
-        ROLE,
         "the counts per area, grouped in SQL",
         "the plan's areas",
         "the cycle's consultations",
@@ -46,7 +43,6 @@ LISTS = {
         TOKEN,
         "the cycle",
         "the consultations it feeds",
-        ROLE,
         "the reports of the cycle",
         "the lead parties of each activity",
         "the participating parties of each activity",

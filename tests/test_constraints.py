@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ammtc_tracker.models import Role, User
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle, SubmissionWaiver
 from tests.factories import make_report
@@ -57,7 +58,20 @@ def duplicate_waiver(world):
 
 
 # constraint name -> (a row that breaks it, what full_clean says)
+def official_without_party(world):
+    return User(username="stray", password="x", role=Role.OFFICIAL)
+
+
+def unknown_role(world):
+    return User(username="stray", password="x", role="Superuser")
+
+
 CASES = {
+    "user_party_only_for_officials": (
+        official_without_party,
+        {"party": ["An official must act for a party."]},
+    ),
+    "user_role_known": (unknown_role, {"role": ["Value 'Superuser' is not a valid choice."]}),
     "party_alpha3_unique": (
         lambda w: Party(code="ZZ", name="Twin", kind="asean_body", alpha3="IDN"),
         {"__all__": ["Another party has this alpha-3 code."]},

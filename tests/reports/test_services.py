@@ -38,8 +38,9 @@ def test_an_activity_outside_the_cycles_plan_is_refused(official_id, plan, cycle
     assert refusal.value.message == "This activity is not part of the cycle's work plan."
 
 
-def test_an_official_without_a_party_cannot_start_a_report(activity, cycle):
-    stray = make_user("official.none", Role.OFFICIAL)
+def test_a_deactivated_official_cannot_start_a_report(activity, cycle):
+    # (An official without a party cannot exist: the database refuses it.)
+    stray = make_user("official.gone", Role.OFFICIAL, "ID", is_active=False)
     with pytest.raises(NotPermitted) as refusal:
         start_report(user=stray, activity=activity, cycle=cycle)
     assert refusal.value.message == "Only an official of a party can write a report."

@@ -13,6 +13,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from ammtc_tracker.models import ApiToken
+from reports.models import ProgressReport
 from reports.services import attach_evidence
 from tests.factories import make_activity, make_report
 
@@ -35,23 +36,20 @@ def cast(official_id, official_jp, secretariat, reader):
 def world(cast, plan, activity, cycle):
     """Reports by key: ``id_draft``, ``id_submitted``, ``id_accepted`` and ``jp_draft``."""
     indonesia, japan = cast["official_id"], cast["official_jp"]
-    reports = {
+    drafts = {
         "id_draft": make_report(indonesia, activity, cycle),
-        "id_submitted": make_report(
-            indonesia, make_activity(plan, "2.2", leads=["ID"]), cycle, "submitted"
-        ),
-        "id_accepted": make_report(
-            indonesia,
-            make_activity(plan, "2.3", leads=["ID"]),
-            cycle,
-            "accepted",
-            cast["secretariat"],
-        ),
+        "id_submitted": make_report(indonesia, make_activity(plan, "2.2", leads=["ID"]), cycle),
+        "id_accepted": make_report(indonesia, make_activity(plan, "2.3", leads=["ID"]), cycle),
         "jp_draft": make_report(japan, activity, cycle),
     }
-    for report in reports.values():
+    # Evidence is attached while a report is a draft, then the workflow moves it on.
+    for report in drafts.values():
         upload = SimpleUploadedFile("minutes.pdf", PDF)
         attach_evidence(report=report, user=report.created_by, upload=upload)
+    drafts["id_submitted"].transition(ProgressReport.Action.SUBMIT, by=indonesia)
+    drafts["id_accepted"].transition(ProgressReport.Action.SUBMIT, by=indonesia)
+    drafts["id_accepted"].transition(ProgressReport.Action.ACCEPT, by=cast["secretariat"])
+    reports = {key: ProgressReport.objects.get(pk=report.pk) for key, report in drafts.items()}
     return {
         "reports": reports,
         "cycle": cycle,

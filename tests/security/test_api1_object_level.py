@@ -85,7 +85,7 @@ def _owner_draft(role, key):
 
 
 def web_transition(world, role):
-    for action in ProgressReport.Action.values:
+    for action in ProgressReport.TRANSITIONS:
         yield from web_report_rule(f"{action}/", "post", lambda r, k: SEEN)(world, role)
 
 

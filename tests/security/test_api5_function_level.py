@@ -105,6 +105,7 @@ def test_no_one_can_revert_a_report_through_its_history_page(
     """The hole found by the review: a POST to the history page wrote version 1 over an
     accepted report, with no timeline step."""
     report = world["reports"]["id_accepted"]
+    version = report.version
     first = report.history.earliest("history_date")
     client = web(superuser if who == "superuser" else secretariat)
     before = report_fingerprint(), report.history.count(), report.transitions.count()
@@ -116,7 +117,7 @@ def test_no_one_can_revert_a_report_through_its_history_page(
         # Reading the old version still works.
         assert client.get(url, follow=True).status_code == 200
     report.refresh_from_db()
-    assert (report.status, report.version) == ("accepted", 4)
+    assert (report.status, report.version) == ("accepted", version)
     assert (report_fingerprint(), report.history.count(), report.transitions.count()) == before
 
 
