@@ -29,6 +29,10 @@ from reports.serializers import (
 from reports.services import attach_evidence, save_report, start_report
 
 
+# The largest id a database column holds: a larger filter value is a 400, not an overflow (500).
+MAX_ID = 2**63 - 1
+
+
 class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ReportingCycle.objects.prefetch_related("consultations").order_by(
         "-period_start", "id"
@@ -60,7 +64,9 @@ class ActivityFilter(priorities_api.ActivityFilter):
         label="Has a report you may see with this implementation status",
     )
     cycle = filters.NumberFilter(
-        method="filter_cycle", label="Has a report you may see in this cycle"
+        method="filter_cycle",
+        label="Has a report you may see in this cycle",
+        max_value=MAX_ID,
     )
 
     def filter_implementation_status(self, queryset, name, value):
@@ -83,7 +89,7 @@ class ActivityViewSet(priorities_api.ActivityViewSet):
 
 class ReportFilter(filters.FilterSet):
     party = filters.CharFilter(field_name="party__code", label="Party code")
-    priority_area = filters.NumberFilter(field_name="activity__priority_area")
+    priority_area = filters.NumberFilter(field_name="activity__priority_area", max_value=MAX_ID)
 
     class Meta:
         model = ProgressReport

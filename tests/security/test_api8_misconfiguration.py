@@ -111,3 +111,11 @@ def test_an_unknown_api_path_answers_json_not_an_html_page(api_as, reader):
     response = api_as(reader).post("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": {}}
+
+
+def test_an_id_larger_than_a_database_integer_is_a_400_not_an_overflow(api_as, reader, world):
+    big = str(10**20)
+    for url, name in (("/api/v1/activities/", "cycle"), ("/api/v1/reports/", "priority_area")):
+        response = api_as(reader).get(url, {name: big})
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == [name]
