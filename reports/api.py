@@ -28,7 +28,6 @@ from reports.serializers import (
 )
 from reports.services import attach_evidence, save_report, start_report
 
-
 # The largest id a database column holds: a larger filter value is a 400, not an overflow (500).
 MAX_ID = 2**63 - 1
 
