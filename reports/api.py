@@ -65,6 +65,7 @@ class ActivityFilter(priorities_api.ActivityFilter):
     cycle = filters.NumberFilter(
         method="filter_cycle",
         label="Has a report you may see in this cycle",
+        min_value=1,
         max_value=MAX_ID,
     )
 
@@ -88,7 +89,9 @@ class ActivityViewSet(priorities_api.ActivityViewSet):
 
 class ReportFilter(filters.FilterSet):
     party = filters.CharFilter(field_name="party__code", label="Party code")
-    priority_area = filters.NumberFilter(field_name="activity__priority_area", max_value=MAX_ID)
+    priority_area = filters.NumberFilter(
+        field_name="activity__priority_area", min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = ProgressReport
