@@ -16,32 +16,30 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 USERS = {
-    # name: (username, role, party code, staff)
-    "secretariat": ("bench.secretariat", "Secretariat", None, True),
-    "official": ("bench.official", "Official", "ID", False),
+    # name: (username, role, party code)
+    "secretariat": ("bench.secretariat", "Secretariat", None),
+    "official": ("bench.official", "Official", "ID"),
 }
 GENERATED_CYCLE = "(load data)"
 
 
 def users_and_tokens(password):
-    from django.contrib.auth.models import Group
 
     from ammtc_tracker.models import ApiToken, User
     from priorities.models import Party
 
     tokens, usernames = {}, {}
-    for name, (username, role, party_code, staff) in USERS.items():
+    for name, (username, role, party_code) in USERS.items():
         user, _created = User.objects.update_or_create(
             username=username,
             defaults={
                 "party": Party.objects.get(code=party_code) if party_code else None,
-                "is_staff": staff,
+                "role": role,
                 "email": f"{username}@example.org",
             },
         )
         user.set_password(password)
         user.save()
-        user.groups.set([Group.objects.get(name=role)])
         ApiToken.objects.filter(user=user, name="bench").delete()
         _token, tokens[name] = ApiToken.issue(user=user, name="bench")
         usernames[name] = username

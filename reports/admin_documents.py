@@ -73,7 +73,7 @@ class DocumentsAdminMixin:
         ]
         return [
             path(
-                f"<path:object_id>/documents/{suffix}",
+                f"<int:object_id>/documents/{suffix}",
                 self._for_secretariat(view),
                 name=f"{info}_{name}",
             )

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -237,14 +236,9 @@ def _people(result):
             email=f"{USERNAME_PREFIX}{name}@example.org",
             password=unusable,
             party=party,
-            is_staff=role == Role.SECRETARIAT,
+            role=role,
         )
         for name, first, last, party, role in rows
-    )
-    groups = {group.name: group.pk for group in Group.objects.filter(name__in=Role.values)}
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=user.pk, group_id=groups[row[4]])
-        for user, row in zip(users, rows, strict=True)
     )
     result.add("users", len(users))
     officials = {}

@@ -6,6 +6,7 @@ for every object of the world by every member of the cast: what a role may not s
 (never 200, 403 or 409, which would tell it exists), and nothing is changed by it.
 """
 
+import datetime
 import re
 
 import pytest
@@ -14,7 +15,9 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver
 
+from priorities.models import Consultation
 from reports.models import ProgressReport, SubmissionWaiver
+from reports.services import issue_document
 from tests.security.conftest import ROLES, rolled_back, visible
 
 MISSING = 999999
@@ -282,6 +285,55 @@ def admin_catch_all(world, role, name):
     )
 
 
+def admin_documents(world, role, name):
+    """The secretariat's document desk on a cycle's or a consultation's admin page."""
+    model = "priorities/consultation" if "consultation" in name else "reports/reportingcycle"
+    obj = world["document"].consultation if "consultation" in name else world["cycle"]
+    suffix = name.rsplit("_documents", 1)[1].lstrip("_")
+    suffix = f"{suffix}/" if suffix else ""
+    for object_id, exists in ((obj.pk, True), (MISSING, False)):
+        url = f"/admin/{model}/{object_id}/documents/{suffix}"
+        if role == "anonymous":
+            expected = ADMIN_LOGIN
+        elif role != "secretariat":
+            expected = 403
+        else:
+            expected = SEEN if exists else SEEN_MISSING
+        yield "web", "get", url, expected
+    # Not an id: the desk's URLs take integers only, so the admin's catch-all answers.
+    url = f"/admin/{model}/not-an-id/documents/{suffix}"
+    yield "web", "get", url, SEEN_MISSING if role == "secretariat" else ADMIN_LOGIN
+
+
+def web_consultation_documents(world, role):
+    consultation = world["document"].consultation
+    for pk, expected in ((consultation.pk, 200), (MISSING, 404)):
+        yield "web", "get", f"/consultations/{pk}/documents/", _signed_in(role, expected)
+
+
+def web_issued_document(world, role):
+    document = world["document"]
+    url = f"/consultations/{document.consultation_id}/documents/{document.pk}/"
+    yield "web", "get", url, _signed_in(role, 200)
+    # Under another consultation, or a document that is not there: nothing.
+    yield "web", "get", f"/consultations/{MISSING}/documents/{document.pk}/", _signed_in(role, 404)
+    yield (
+        "web",
+        "get",
+        f"/consultations/{document.consultation_id}/documents/{MISSING}/",
+        (_signed_in(role, 404)),
+    )
+
+
+def web_cycle_changes(world, role):
+    for pk, expected in ((world["cycle"].pk, 200), (MISSING, 404)):
+        yield "web", "get", f"/cycles/{pk}/changes/", _signed_in(role, expected)
+
+
+def _signed_in(role, expected):
+    return WEB_LOGIN if role == "anonymous" else expected
+
+
 def plain(rule):
     return lambda world, role, name: rule(world, role)
 
@@ -309,6 +361,10 @@ RULES = [
     (r"^report-reopen$", plain(api_report_rule("reopen/", "post"))),
     (r"^report-upload$", plain(api_report_rule("files/", "post"))),
     (r"^report-file$", plain(api_file)),
+    (r"^consultation_documents$", plain(web_consultation_documents)),
+    (r"^issued_document$", plain(web_issued_document)),
+    (r"^cycle_changes$", plain(web_cycle_changes)),
+    (r"^admin:\w+_documents(_\w+)?$", admin_documents),
     # The first rule that matches applies: the particular ones come first.
     (r"^admin:auth_user_password_change$", admin_password),
     (r"^admin:\w+_simple_history$", admin_object_rule("simple_history")),
@@ -357,7 +413,18 @@ def admin_world(world, cast):
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         fields = {"failures_since_start": 1} if model is AccessAttempt else {}
         model.objects.create(username="x", ip_address="192.0.2.1", user_agent="a", **fields)
-    return {**world, "cast": cast, "secretariat": cast["secretariat"]}
+    meeting = Consultation.objects.create(
+        series="somtc_japan", date=datetime.date(2030, 6, 1), is_sample=True
+    )
+    cycle.consultations.add(meeting)
+    document = issue_document(
+        consultation=meeting,
+        cycle=cycle,
+        level="technical",
+        file_format="csv",
+        user=cast["secretariat"],
+    )
+    return {**world, "cast": cast, "secretariat": cast["secretariat"], "document": document}
 
 
 @pytest.mark.parametrize("name", [name for name, _route in id_taking_routes()])
