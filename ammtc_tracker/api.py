@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
+from ammtc_tracker.db_routers import read_from_replica
 from ammtc_tracker.spreadsheets import spreadsheet_cell
 
 
@@ -48,7 +49,12 @@ class FlatCSVRenderer(CSVRenderer):
 
 
 class CSVListMixin:
-    """Lists also answer in CSV (``?format=csv`` or ``Accept: text/csv``), unpaginated."""
+    """Lists also answer in CSV (``?format=csv`` or ``Accept: text/csv``), unpaginated, and read
+    from the read replica when there is one."""
+
+    def list(self, request, *args, **kwargs):
+        with read_from_replica():
+            return super().list(request, *args, **kwargs)
 
     def get_renderers(self):
         renderers = super().get_renderers()

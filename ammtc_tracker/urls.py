@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from ammtc_tracker import api, views
+from ammtc_tracker import api, health, views
 from priorities import api as priorities_api
 from reports import api as reports_api
 
@@ -23,7 +23,11 @@ router.register("consultations", priorities_api.ConsultationViewSet)
 router.register("cycles", reports_api.ReportingCycleViewSet)
 router.register("reports", reports_api.ProgressReportViewSet, basename="report")
 
+handler500 = health.server_error
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),

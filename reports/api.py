@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ammtc_tracker.api import ERROR, CSVListMixin
+from ammtc_tracker.db_routers import read_from_replica
 from priorities import api as priorities_api
 from priorities.models import Party
 from reports import figures
@@ -260,6 +261,10 @@ class StatusView(APIView):
         responses=StatusSerializer,
     )
     def get(self, request):
+        with read_from_replica():
+            return self._status(request)
+
+    def _status(self, request):
         query = StatusQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         cycle = self._cycle(query.validated_data.get("cycle"))

@@ -1,4 +1,6 @@
+import time
 import uuid
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ammtc_tracker.logs import log_transition
 from priorities.models import Activity, Consultation, Indicator, Party, WorkPlan
 from reports.exceptions import Conflict, NotPermitted
 
@@ -341,6 +344,7 @@ class ProgressReport(models.Model):
     @transaction.atomic
     def transition(self, action, *, by, comment=""):
         """Move the report along the workflow, as ``by``, and record the step in the timeline."""
+        started = time.monotonic()
         locked = ProgressReport.objects.select_for_update().get(pk=self.pk)
         refusal = locked._refusal(action, by)
         if refusal:
@@ -350,7 +354,19 @@ class ProgressReport(models.Model):
         if action == self.Action.SUBMIT:
             locked.check_complete()
             self.cycle.check_accepts_reports_from(self.party)
+        from_status = locked.status
         self._apply(locked, action, by, comment)
+        transaction.on_commit(
+            partial(
+                log_transition,
+                report_id=self.pk,
+                action=action,
+                actor_id=by.pk,
+                from_status=from_status,
+                to_status=locked.status,
+                started=started,
+            )
+        )
         self.refresh_from_db()
         return self
 
