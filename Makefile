@@ -1,11 +1,14 @@
-# AMMTC Tracker: `make run` serves the app on SQLite, `make test` runs the whole suite.
+# AMMTC Tracker: `make run` serves the app on SQLite, `make test` runs the whole suite;
+# `make serve`, `make backup`, `make restore FILE=...` and `make loadtest` are for production.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-HOST ?= 127.0.0.1:8000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BACKUP_DIR ?= backups
 
-.PHONY: run test lint format setup browser clean bench
+.PHONY: run serve backup restore loadtest test lint format setup browser clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +23,32 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production server: gunicorn (deploy/gunicorn.conf.py) and WhiteNoise's compressed, hashed
+# static files, against PostgreSQL from DATABASE_URL. Without DATABASE_URL it refuses to start
+# rather than serve an empty SQLite file: SQLite is for `make run`.
+serve: export AMMTC_ENV ?= production
+serve: export ALLOWED_HOSTS ?= $(HOST),localhost
+serve: export HOST PORT
+serve: $(STAMP)
+	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (postgres://user:pass@host:5432/name); make run serves SQLite for development." >&2; exit 2; }
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+# A consistent dump of the database and every stored file, with a manifest of SHA-256 checksums.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+# Restores a backup into an empty database and storage, and checks every row count and checksum.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/ammtc-YYYYMMDD-HHMMSS.tar" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
+
+# 20 users for 60 s against gunicorn on a scratch PostgreSQL database, then a reconciliation.
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py
 
 # Browser tests need Debian's Chromium; install it when missing (root on CI and dev machines).
 browser:

@@ -1,0 +1,23 @@
+"""gunicorn settings for `make serve` and the systemd unit: `gunicorn -c deploy/gunicorn.conf.py`.
+
+HOST and PORT choose the address; WEB_CONCURRENCY the number of worker processes (default: one
+per core, which measured best here: 2 workers on 2 cores). The app logs one line per request
+itself (ammtc_tracker/logs.py), so gunicorn writes no access log of its own.
+"""
+
+import os
+
+wsgi_app = "ammtc_tracker.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
+worker_class = "sync"
+# A request slower than this is killed and logged; evidence uploads are 10 MB at most.
+timeout = 30
+graceful_timeout = 20
+# Restart workers now and then so that a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = None
+errorlog = "-"
+# Trust X-Forwarded-* only from the front proxy on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
