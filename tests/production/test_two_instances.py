@@ -1,0 +1,99 @@
+"""Two app servers behind one load balancer share everything that matters: a session, a
+throttle and an evidence file made through one are honoured by the other."""
+
+import hashlib
+import re
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.servers
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + bytes(range(256)) * 40
+
+
+@pytest.fixture(scope="module")
+def media_roots(tmp_path_factory):
+    return tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+
+
+@pytest.fixture(scope="module")
+def two_servers(start_server, app_database, redis_server, s3, media_roots):
+    settings = {"DATABASE_URL": app_database, "REDIS_URL": redis_server.url, **s3.env()}
+    settings["API_THROTTLE_RATE"] = "8/minute"
+    return tuple(start_server(MEDIA_ROOT=str(root), **settings) for root in media_roots)
+
+
+def log_in(session, server, username, password):
+    page = session.get(server.url("/accounts/login/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    return session.post(
+        server.url("/accounts/login/"),
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": server.url("/accounts/login/")},
+        allow_redirects=False,
+    )
+
+
+def test_a_session_opened_on_one_server_is_honoured_by_the_other(two_servers, cast):
+    first, second = two_servers
+    browser = requests.Session()
+    assert browser.get(second.url("/my-reporting/"), allow_redirects=False).status_code == 302
+
+    response = log_in(browser, first, "official.id", cast["password"])
+
+    assert response.status_code == 302
+    page = browser.get(second.url("/my-reporting/"), allow_redirects=False)
+    assert page.status_code == 200
+    assert "Activity 2.1" in page.text
+    assert "official.id" in page.text
+
+
+def test_the_api_throttle_counts_requests_made_to_both_servers(two_servers, cast):
+    first, second = two_servers
+    headers = {"Authorization": f"Token {cast['secretariat_token']}"}
+    statuses = [
+        requests.get(server.url("/api/v1/parties/"), headers=headers).status_code
+        for server in [first, second] * 5
+    ]
+    # 8 a minute in all: each server alone, with its own counter, would have let all 10 through.
+    assert statuses == [200] * 8 + [429] * 2
+
+
+def test_evidence_uploaded_through_one_server_is_served_by_the_other(
+    two_servers, cast, s3, media_roots
+):
+    first, second = two_servers
+    official = {"Authorization": f"Token {cast['official_token']}"}
+    created = requests.post(
+        first.url("/api/v1/reports/"),
+        json={"cycle": cast["cycle"], "activity": cast["activity"]},
+        headers=official,
+    )
+    assert created.status_code == 201, created.text
+    report = created.json()["id"]
+    keys_before = set(s3.keys())
+
+    uploaded = requests.post(
+        first.url(f"/api/v1/reports/{report}/files/"),
+        files={"file": ("attendance.pdf", PDF, "application/pdf")},
+        headers=official,
+    )
+
+    assert uploaded.status_code == 201, uploaded.text
+    evidence = uploaded.json()
+    assert evidence["sha256"] == hashlib.sha256(PDF).hexdigest()
+    [key] = set(s3.keys()) - keys_before
+    assert key.startswith(f"evidence/{report}/") and key.endswith(".pdf")
+    download = requests.get(
+        second.url(f"/api/v1/reports/{report}/files/{evidence['id']}/"), headers=official
+    )
+    assert download.status_code == 200
+    assert download.content == PDF
+
+    browser = requests.Session()
+    log_in(browser, second, "official.id", cast["password"])
+    page = browser.get(first.url(f"/reports/{report}/files/{evidence['id']}/"))
+    assert page.status_code == 200
+    assert page.content == PDF
+    assert not [path for root in media_roots for path in root.rglob("*") if path.is_file()]
