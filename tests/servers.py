@@ -213,17 +213,25 @@ class PostgresCluster:
     Tests may stop and start it at will; the machine's cluster on 5432 is never touched.
     """
 
-    def __init__(self, settings=()):
+    def __init__(self, standby_of=None):
+        """A new cluster, or with ``standby_of`` a hot standby streaming from that cluster."""
         self.port = free_port("TEST_PG_PORTS", "54100-54199")
         self.folder = Path(tempfile.mkdtemp(prefix="ammtc-pg-"))
         self.data = self.folder / "data"
         self._own(self.folder)
-        self._as_postgres(PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
+        if standby_of is None:
+            self._as_postgres(
+                PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"
+            )
+        else:
+            source = ["-h", "127.0.0.1", "-p", standby_of.port, "-U", "postgres"]
+            self._as_postgres(
+                PG_BIN / "pg_basebackup", *source, "-D", self.data, "-R", "--checkpoint=fast"
+            )
         config = [
             f"port = {self.port}",
             "listen_addresses = '127.0.0.1'",
             f"unix_socket_directories = '{self.folder}'",
-            *settings,
         ]
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(config) + "\n")
