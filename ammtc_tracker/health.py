@@ -5,6 +5,7 @@
 new release is sent no traffic before ``migrate`` ran. Neither touches the session or the user.
 """
 
+import functools
 import sys
 
 import redis
@@ -20,7 +21,6 @@ from django.views.decorators.cache import never_cache
 UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 RETRY_AFTER_SECONDS = 5
 
-_redis_client = None
 _schema_is_current = False
 
 
@@ -55,19 +55,16 @@ def _problems():
         problems["database"] = type(error).__name__
     if settings.REDIS_URL:
         try:
-            _redis().ping()
+            _redis(settings.REDIS_URL).ping()
         except redis.RedisError as error:
             problems["redis"] = type(error).__name__
     return problems
 
 
-def _redis():
-    global _redis_client
-    if _redis_client is None:
-        _redis_client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-    return _redis_client
+@functools.cache
+def _redis(url):
+    """One client (and connection pool) per process; a probe waits a second at most."""
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
 
 
 def _schema_current():
