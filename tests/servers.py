@@ -176,7 +176,7 @@ class MotoS3(Process):
             aws_secret_access_key="testing",
         )
 
-    def keys(self):
+    def object_keys(self):
         listing = self.client().list_objects_v2(Bucket=self.bucket)
         return sorted(item["Key"] for item in listing.get("Contents", []))
 

@@ -72,7 +72,7 @@ def test_evidence_uploaded_through_one_server_is_served_by_the_other(
     )
     assert created.status_code == 201, created.text
     report = created.json()["id"]
-    keys_before = set(s3.keys())
+    keys_before = set(s3.object_keys())
 
     uploaded = requests.post(
         first.url(f"/api/v1/reports/{report}/files/"),
@@ -83,7 +83,7 @@ def test_evidence_uploaded_through_one_server_is_served_by_the_other(
     assert uploaded.status_code == 201, uploaded.text
     evidence = uploaded.json()
     assert evidence["sha256"] == hashlib.sha256(PDF).hexdigest()
-    [key] = set(s3.keys()) - keys_before
+    [key] = set(s3.object_keys()) - keys_before
     assert key.startswith(f"evidence/{report}/") and key.endswith(".pdf")
     download = requests.get(
         second.url(f"/api/v1/reports/{report}/files/{evidence['id']}/"), headers=official
