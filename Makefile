@@ -30,12 +30,11 @@ run: $(STAMP)
 # rather than serve an empty SQLite file: SQLite is for `make run`.
 serve: export AMMTC_ENV ?= production
 serve: export ALLOWED_HOSTS ?= $(HOST),localhost
-serve: export HOST PORT
 serve: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (postgres://user:pass@host:5432/name); make run serves SQLite for development." >&2; exit 2; }
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # A consistent dump of the database and every stored file, with a manifest of SHA-256 checksums.
 backup: $(STAMP)
