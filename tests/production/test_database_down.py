@@ -13,7 +13,7 @@ from tests.production.conftest import CAST
 from tests.production.test_two_instances import log_in
 from tests.servers import PostgresCluster, app_env, manage, run_django
 
-pytestmark = pytest.mark.servers
+pytestmark = pytest.mark.e2e
 
 DOWN_SECONDS = 3
 

@@ -11,7 +11,7 @@ from reports.models import EvidenceFile
 from reports.services import start_report
 from tests.reports.test_report_form import form_data
 
-pytestmark = pytest.mark.servers
+pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 100 + b"\n%%EOF\n"
 

@@ -7,7 +7,7 @@ import requests
 from tests.production.conftest import CAST
 from tests.servers import PostgresCluster, app_env, manage, run_django, wait_until
 
-pytestmark = pytest.mark.servers
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

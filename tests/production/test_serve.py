@@ -11,7 +11,7 @@ import requests
 
 from tests.servers import ROOT, Process, app_env, free_port, wait_until
 
-pytestmark = pytest.mark.servers
+pytestmark = pytest.mark.e2e
 
 
 def test_make_serve_refuses_to_start_without_database_url():

@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-pytestmark = pytest.mark.servers
+pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + bytes(range(256)) * 40
 
