@@ -18,12 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from ammtc_tracker.models import ApiToken, Role
-from priorities.models import WorkPlan
-from priorities.reference import load_reference
+from ammtc_tracker.models import ApiToken
 from reports.models import EvidenceFile, ProgressReport
 from reports.services import attach_evidence
-from tests.factories import make_activity, make_cycle, make_report, make_user
+from tests.factories import make_activity, make_cycle, make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,25 +29,24 @@ PDF = b"%PDF-1.4\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
 
-def populate():
-    load_reference()
-    plan = WorkPlan.objects.get(first_year=2023)
-    official = make_user("official.id", Role.OFFICIAL, "ID")
-    reviewer = make_user("secretariat", Role.SECRETARIAT, is_staff=True)
+@pytest.fixture
+def populated(plan, official_id, secretariat):
+    """Reports in every workflow state with their history, evidence files, a token, a session."""
     cycle = make_cycle(plan)
     reports = {
         state: make_report(
-            official, make_activity(plan, f"1.{n}", leads=["ID"]), cycle, state, reviewer
+            official_id, make_activity(plan, f"1.{n}", leads=["ID"]), cycle, state, secretariat
         )
         for n, state in enumerate(["draft", "submitted", "returned", "accepted"], start=1)
     }
     reopened = make_report(
-        official, make_activity(plan, "2.1", leads=["ID"]), cycle, "accepted", reviewer
+        official_id, make_activity(plan, "2.1", leads=["ID"]), cycle, "accepted", secretariat
     )
-    reopened.transition(ProgressReport.Action.REOPEN, by=reviewer, comment="Figures changed.")
-    attach_evidence(report=reports["draft"], user=official, upload=SimpleUploadedFile("a.pdf", PDF))
-    attach_evidence(report=reports["draft"], user=official, upload=SimpleUploadedFile("b.png", PNG))
-    ApiToken.issue(user=official, name="dashboard")
+    reopened.transition(ProgressReport.Action.REOPEN, by=secretariat, comment="Figures changed.")
+    draft = reports["draft"]
+    attach_evidence(report=draft, user=official_id, upload=SimpleUploadedFile("a.pdf", PDF))
+    attach_evidence(report=draft, user=official_id, upload=SimpleUploadedFile("b.png", PNG))
+    ApiToken.issue(user=official_id, name="dashboard")
     session = SessionStore()
     session["note"] = "kept"
     session.create()
@@ -149,8 +146,7 @@ def make_backup(tmp_path):
     return file
 
 
-def test_a_backup_restores_every_row_and_every_file(tmp_path, empty_database):
-    populate()
+def test_a_backup_restores_every_row_and_every_file(populated, tmp_path, empty_database):
     before = table_rows()
     evidence = {e.file.name: e.sha256 for e in EvidenceFile.objects.all()}
     file = make_backup(tmp_path)
@@ -173,8 +169,7 @@ def test_a_backup_restores_every_row_and_every_file(tmp_path, empty_database):
         assert content == (Path(settings.MEDIA_ROOT) / name).read_bytes()
 
 
-def test_restore_refuses_a_database_that_is_not_empty(tmp_path, empty_database):
-    populate()
+def test_restore_refuses_a_database_that_is_not_empty(populated, tmp_path, empty_database):
     file = make_backup(tmp_path)
     database_url, _target = empty_database
     assert restore(file, database_url, tmp_path / "media-1").returncode == 0
@@ -186,8 +181,9 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path, empty_database):
     assert not (tmp_path / "media-2").exists()
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_changed(tmp_path, empty_database):
-    populate()
+def test_a_damaged_backup_is_refused_before_anything_is_changed(
+    populated, tmp_path, empty_database
+):
     file = make_backup(tmp_path)
     damaged = tmp_path / "damaged.tar"
     with tarfile.open(file) as source, tarfile.open(damaged, "w") as copy:
