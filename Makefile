@@ -33,6 +33,7 @@ serve: export ALLOWED_HOSTS ?= $(HOST),localhost
 serve: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (postgres://user:pass@host:5432/name); make run serves SQLite for development." >&2; exit 2; }
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
