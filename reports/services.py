@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ammtc_tracker.stored_files import atomic_with_files, remove_on_rollback
 from priorities.models import Activity
 from reports import exports
 from reports.documents import build_document
@@ -58,7 +59,7 @@ def start_report(*, user, activity, cycle):
     return report
 
 
-@transaction.atomic
+@atomic_with_files()
 def save_report(*, report, user, content, expected_version, indicator_values=None, files=()):
     """Save what ``user`` wrote in a draft or returned report.
 
@@ -117,7 +118,7 @@ def _save_indicator_values(report, user, indicator_values):
         row.save()
 
 
-@transaction.atomic
+@atomic_with_files()
 def attach_evidence(*, report, user, upload):
     """Attach one file to a report its official may change, as one more version of the report."""
     locked = _lock_for_edit(report, user)
@@ -141,6 +142,7 @@ def _store_evidence(report, user, upload):
         uploaded_by=user,
     )
     evidence.file.save(upload.name, upload, save=False)
+    remove_on_rollback(evidence.file.storage, evidence.file.name)
     evidence.save()
     return evidence
 
