@@ -37,6 +37,14 @@ def write_journal(**kwargs):
         json.dump({"writes": JOURNAL, "statuses": STATUSES}, journal)
 
 
+def journal(kind, **fields):
+    """Note a write before it is sent; ``ok`` is filled in when it is answered, so a write still
+    in flight when locust stops (``ok`` None) is told apart from a refused one."""
+    entry = {"kind": kind, "ok": None, **fields}
+    JOURNAL.append(entry)
+    return entry
+
+
 def marker():
     return f"load {uuid.uuid4().hex}"
 
@@ -94,6 +102,7 @@ class Official(HttpUser):
         for indicator in report["indicators"]:
             data[f"indicator_{indicator}_value"] = str(random.randint(0, 50))
             data[f"indicator_{indicator}_note"] = ""
+        entry = journal("save", report=report["id"], marker=text, expected=int(version))
         with self.client.post(
             f"/reports/{report['id']}/edit/",
             data,
@@ -101,16 +110,7 @@ class Official(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            ok = response.status_code == 302
-            JOURNAL.append(
-                {
-                    "kind": "save",
-                    "report": report["id"],
-                    "marker": text,
-                    "expected": int(version),
-                    "ok": ok,
-                }
-            )
+            entry["ok"] = response.status_code == 302
             if response.status_code in EXPECTED_REFUSALS:
                 response.success()
 
@@ -121,6 +121,7 @@ class Official(HttpUser):
         token = field(page.text, "csrfmiddlewaretoken")
         if token is None or f"/reports/{report['id']}/submit/" not in page.text:
             return
+        entry = journal("transition", report=report["id"], action="submit")
         with self.client.post(
             f"/reports/{report['id']}/submit/",
             {"csrfmiddlewaretoken": token},
@@ -128,9 +129,8 @@ class Official(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code == 302:
-                JOURNAL.append({"kind": "transition", "report": report["id"], "action": "submit"})
-            elif response.status_code in EXPECTED_REFUSALS:
+            entry["ok"] = response.status_code == 302
+            if response.status_code in EXPECTED_REFUSALS:
                 response.success()
 
 
@@ -151,36 +151,28 @@ class ApiOfficial(HttpUser):
         if read.status_code != 200 or read.json()["status"] not in ("draft", "returned"):
             return
         version, text = read.json()["version"], marker()
+        entry = journal("save", report=report["id"], marker=text, expected=version)
         with self.client.patch(
             f"/api/v1/reports/{report['id']}/",
             json={"achievements": text, "version": version},
             name="/api/v1/reports/[id]/ (PATCH)",
             catch_response=True,
         ) as response:
-            ok = response.status_code == 200
-            JOURNAL.append(
-                {
-                    "kind": "save",
-                    "report": report["id"],
-                    "marker": text,
-                    "expected": version,
-                    "ok": ok,
-                }
-            )
+            entry["ok"] = response.status_code == 200
             if response.status_code in EXPECTED_REFUSALS:
                 response.success()
 
     @task(1)
     def submit(self):
         report = random.choice(CAST["reports"][self.account["party"]])
+        entry = journal("transition", report=report["id"], action="submit")
         with self.client.post(
             f"/api/v1/reports/{report['id']}/submit/",
             name="/api/v1/reports/[id]/submit/",
             catch_response=True,
         ) as response:
-            if response.status_code == 200:
-                JOURNAL.append({"kind": "transition", "report": report["id"], "action": "submit"})
-            elif response.status_code in EXPECTED_REFUSALS:
+            entry["ok"] = response.status_code == 200
+            if response.status_code in EXPECTED_REFUSALS:
                 response.success()
 
 
@@ -207,17 +199,15 @@ class Secretariat(HttpUser):
         report = random.choice(listed.json()["results"])["id"]
         action = random.choice(actions)
         comment = marker() if action != "accept" else ""
+        entry = journal("transition", report=report, action=action, comment=comment)
         with self.client.post(
             f"/api/v1/reports/{report}/{action}/",
             json={"comment": comment} if comment else None,
             name=f"/api/v1/reports/[id]/{action}/",
             catch_response=True,
         ) as response:
-            if response.status_code == 200:
-                JOURNAL.append(
-                    {"kind": "transition", "report": report, "action": action, "comment": comment}
-                )
-            elif response.status_code in EXPECTED_REFUSALS:
+            entry["ok"] = response.status_code == 200
+            if response.status_code in EXPECTED_REFUSALS:
                 response.success()
 
 
