@@ -104,6 +104,8 @@ def create_backup(directory):
 
 
 def _dump_postgresql(target):
+    if connection.in_atomic_block:
+        raise BackupError("A backup must start its own transaction (its snapshot).")
     with transaction.atomic(), connection.cursor() as cursor:
         # Must be the transaction's first statement; the snapshot lives until it ends.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -213,16 +215,8 @@ def restore_backup(path):
         database_started = time.monotonic()
         if connection.vendor == "postgresql":
             connection.close()
-            _run(
-                [
-                    "pg_restore",
-                    "--exit-on-error",
-                    "--single-transaction",
-                    "--no-owner",
-                    "--no-acl",
-                    dump,
-                ]
-            )
+            options = ["--single-transaction", "--exit-on-error", "--no-owner", "--no-acl"]
+            _run(["pg_restore", f"--dbname={connection.settings_dict['NAME']}", *options, dump])
         else:
             _restore_sqlite(dump)
         outcome.seconds["database"] = time.monotonic() - database_started
@@ -311,8 +305,6 @@ def _run(command):
         "PGPASSWORD": database["PASSWORD"] or "",
         "PGDATABASE": database["NAME"],
     }
-    if command[0] == "pg_restore":
-        command = [*command[:-1], f"--dbname={database['NAME']}", command[-1]]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
