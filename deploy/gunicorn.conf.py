@@ -19,5 +19,8 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
+# gunicorn 25+ opens a control socket in $HOME; several servers on one machine (and systemd's
+# ProtectHome) make that a shared, or read-only, path. Workers come from WEB_CONCURRENCY instead.
+control_socket_disable = True
 # Trust X-Forwarded-* only from the front proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
