@@ -7,6 +7,7 @@ checked free before use. Every process is started in its own session and stopped
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -270,3 +271,15 @@ class PostgresCluster:
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, cwd="/")
+
+
+def log_in(session, server, username, password):
+    """Log in through the login form with a requests.Session, as a browser would."""
+    page = session.get(server.url("/accounts/login/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    return session.post(
+        server.url("/accounts/login/"),
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": server.url("/accounts/login/")},
+        allow_redirects=False,
+    )

@@ -2,10 +2,11 @@
 throttle and an evidence file made through one are honoured by the other."""
 
 import hashlib
-import re
 
 import pytest
 import requests
+
+from tests.servers import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -22,17 +23,6 @@ def two_servers(start_server, app_database, redis_server, s3, media_roots):
     settings = {"DATABASE_URL": app_database, "REDIS_URL": redis_server.url, **s3.env()}
     settings["API_THROTTLE_RATE"] = "8/minute"
     return tuple(start_server(MEDIA_ROOT=str(root), **settings) for root in media_roots)
-
-
-def log_in(session, server, username, password):
-    page = session.get(server.url("/accounts/login/"))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    return session.post(
-        server.url("/accounts/login/"),
-        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": server.url("/accounts/login/")},
-        allow_redirects=False,
-    )
 
 
 def test_a_session_opened_on_one_server_is_honoured_by_the_other(two_servers, cast):
