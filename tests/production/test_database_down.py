@@ -4,7 +4,7 @@ itself within seconds, and every write that was answered 2xx is in the database.
 import json
 import threading
 import time
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 import psycopg
 import pytest
@@ -46,6 +46,7 @@ class Traffic:
         self.headers = {"Authorization": f"Token {cast['official_token']}"}
         self.answers = []
         self.saved = []  # markers of the saves answered 2xx
+        self.unsure = []  # answered 503: the commit may have happened before the outage
         self.stopping = threading.Event()
 
     def note(self, what, response):
@@ -78,6 +79,7 @@ class Traffic:
                 self.saved.append(marker)
                 version = response.json()["version"]
             else:
+                self.unsure.append(marker)
                 version = None
 
     def browse(self, session):
@@ -146,4 +148,8 @@ def test_the_app_answers_503_while_postgresql_is_down_and_loses_no_answered_writ
             )
         ]
     assert traffic.saved, "no save was answered 2xx"
-    assert sorted(history) == sorted(traffic.saved)
+    written = Counter(history)
+    assert all(written[marker] == 1 for marker in traffic.saved), "a 2xx save lost or doubled"
+    # A save committed just before PostgreSQL stopped, then answered 503 (reading the report back
+    # for the response failed): kept, and a retry would get 409 showing it. Nothing else is there.
+    assert set(written) - set(traffic.saved) <= set(traffic.unsure)
