@@ -18,8 +18,8 @@ def test_the_load_test_runs_and_reconciles(postgres_url, database_prefix, static
     env = {
         **os.environ,
         "LOADTEST_DATABASE_URL": database_url(postgres_url, f"{database_prefix}_loadtest"),
-        "LOADTEST_USERS": "15",
-        "LOADTEST_SECONDS": "8",
+        "LOADTEST_USERS": "10",
+        "LOADTEST_SECONDS": "5",
         "LOADTEST_PORT": str(free_port()),
         "STATIC_ROOT": str(static_root),
     }
