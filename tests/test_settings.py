@@ -39,3 +39,16 @@ def test_production_with_a_secret_key_starts_with_debug_off():
 def test_an_unknown_environment_name_stops_the_process():
     result = run_check(AMMTC_ENV="staging")
     assert "AMMTC_ENV must be production, development or test, not 'staging'." in result.stderr
+
+
+def test_object_storage_without_a_bucket_stops_the_process():
+    result = run_check(AMMTC_ENV="development", STORAGE_BACKEND="s3")
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND=s3 needs S3_BUCKET." in result.stderr
+
+
+def test_an_unknown_storage_backend_or_log_format_stops_the_process():
+    storage = run_check(AMMTC_ENV="development", STORAGE_BACKEND="ftp")
+    assert "STORAGE_BACKEND must be filesystem or s3, not 'ftp'." in storage.stderr
+    log_format = run_check(AMMTC_ENV="development", LOG_FORMAT="xml")
+    assert "LOG_FORMAT must be text or json, not 'xml'." in log_format.stderr
