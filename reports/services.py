@@ -197,7 +197,7 @@ def _display_value(report, name, value):
     return "" if value is None else str(value)
 
 
-@transaction.atomic
+@atomic_with_files()
 def issue_document(
     *,
     consultation,
@@ -248,9 +248,6 @@ def issue_document(
         issued_at=document.prepared_at,
     )
     issued.file.save(filename, ContentFile(content), save=False)
-    try:
-        issued.save()
-    except Exception:
-        issued.file.delete(save=False)
-        raise
+    remove_on_rollback(issued.file.storage, issued.file.name)
+    issued.save()
     return issued

@@ -1,5 +1,5 @@
 """make backup / make restore: a populated database (every workflow state, history, evidence
-files) comes back row for row and file for file, into an empty database only."""
+files, issued documents) comes back row for row and file for file, into an empty database only."""
 
 import datetime
 import hashlib
@@ -19,8 +19,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from ammtc_tracker.models import ApiToken
-from reports.models import EvidenceFile, ProgressReport
-from reports.services import attach_evidence
+from priorities.models import Consultation
+from reports.models import EvidenceFile, IssuedDocument, ProgressReport
+from reports.services import attach_evidence, issue_document
 from tests.factories import make_activity, make_cycle, make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +47,16 @@ def populated(plan, official_id, secretariat):
     draft = reports["draft"]
     attach_evidence(report=draft, user=official_id, upload=SimpleUploadedFile("a.pdf", PDF))
     attach_evidence(report=draft, user=official_id, upload=SimpleUploadedFile("b.png", PNG))
+    meeting = Consultation.objects.filter(series=Consultation.Series.SOMTC_JAPAN).first()
+    cycle.consultations.add(meeting)
+    for file_format in ("docx", "xlsx"):
+        issue_document(
+            consultation=meeting,
+            cycle=cycle,
+            level="technical",
+            file_format=file_format,
+            user=secretariat,
+        )
     ApiToken.issue(user=official_id, name="dashboard")
     session = SessionStore()
     session["note"] = "kept"
@@ -148,7 +159,8 @@ def make_backup(tmp_path):
 
 def test_a_backup_restores_every_row_and_every_file(populated, tmp_path, empty_database):
     before = table_rows()
-    evidence = {e.file.name: e.sha256 for e in EvidenceFile.objects.all()}
+    stored = [*EvidenceFile.objects.all(), *IssuedDocument.objects.all()]
+    checksums = {row.file.name: row.sha256 for row in stored}
     file = make_backup(tmp_path)
     database_url, target = empty_database
 
@@ -162,8 +174,8 @@ def test_a_backup_restores_every_row_and_every_file(populated, tmp_path, empty_d
         assert after[table] == rows, table
     assert len(before["reports_historicalprogressreport"]) > 10
     assert sorted(before["reports_progressreport"]) and len(before["reports_reporttransition"]) >= 9
-    assert len(evidence) == 2
-    for name, sha256 in evidence.items():
+    assert len(checksums) == 4  # two evidence files, two issued documents
+    for name, sha256 in checksums.items():
         content = (tmp_path / "restored-media" / name).read_bytes()
         assert hashlib.sha256(content).hexdigest() == sha256
         assert content == (Path(settings.MEDIA_ROOT) / name).read_bytes()

@@ -1,14 +1,16 @@
-"""Evidence in S3-compatible object storage (STORAGE_BACKEND=s3): uploaded and downloaded through
-the real django-storages and boto3 code, over HTTP to moto's S3 server, behind the same access
-checks as on the filesystem."""
+"""Evidence and issued documents in S3-compatible object storage (STORAGE_BACKEND=s3): stored,
+issued and downloaded through the real django-storages and boto3 code, over HTTP to moto's S3
+server, behind the same access checks as on the filesystem."""
 
 import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from priorities.models import Consultation
 from reports.models import EvidenceFile
-from reports.services import start_report
+from reports.services import issue_document, start_report
+from tests.factories import make_cycle, make_report
 from tests.reports.test_report_form import form_data
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +82,27 @@ def test_evidence_uploaded_through_the_api_is_stored_in_the_bucket(
     download = api(official_id).get(response.json()["download_url"])
     assert b"".join(download.streaming_content) == PDF
     assert api(reader).get(response.json()["download_url"]).status_code == 404
+
+
+def test_an_issued_document_is_kept_in_the_bucket_and_downloaded_byte_for_byte(
+    client, plan, official_id, secretariat, reader, activity, object_storage
+):
+    cycle = make_cycle(plan)
+    make_report(official_id, activity, cycle, "accepted", secretariat)
+    meeting = Consultation.objects.filter(series=Consultation.Series.SOMTC_JAPAN).first()
+    cycle.consultations.add(meeting)
+
+    document = issue_document(
+        consultation=meeting, cycle=cycle, level="technical", file_format="docx", user=secretariat
+    )
+
+    stored = (
+        object_storage.client()
+        .get_object(Bucket=object_storage.bucket, Key=document.file.name)["Body"]
+        .read()
+    )
+    assert hashlib.sha256(stored).hexdigest() == document.sha256
+    client.force_login(reader)
+    response = client.get(f"/consultations/{meeting.pk}/documents/{document.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == stored

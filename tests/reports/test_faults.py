@@ -1,6 +1,6 @@
-"""Nothing half-written: a save with files, a transition and an import that fail in the middle
-(the storage refusing a file, the database connection killed by the server) leave no orphan
-file, no status without its timeline step, no version raised without the change.
+"""Nothing half-written: a save with files, a transition, an issued document and an import that
+fail in the middle (the storage refusing a file, the database connection killed by the server)
+leave no orphan file, no status without its timeline step, no version raised without the change.
 
 The connection is killed for real: a second connection locks the table the work writes to next,
 waits until the work is blocked on that lock, and ends its backend with pg_terminate_backend.
@@ -19,9 +19,9 @@ from django.db import OperationalError, connection, transaction
 
 from priorities.models import Consultation, Party
 from priorities.reference import load_reference
-from reports.models import EvidenceFile, ProgressReport, ReportTransition
-from reports.services import save_report, start_report
-from tests.factories import complete_content, make_report
+from reports.models import EvidenceFile, IssuedDocument, ProgressReport, ReportTransition
+from reports.services import issue_document, save_report, start_report
+from tests.factories import complete_content, make_cycle, make_report
 from tests.reports.test_report_form import form_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -176,3 +176,28 @@ def test_an_import_cut_off_midway_writes_nothing(reference):
     assert Party.objects.get(code="ID").name == "Edited locally"
     assert set(Consultation.objects.values_list("outcome", flat=True)) == {"Edited locally"}
     assert Party.history.count() == history
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_issue_cut_off_after_its_file_was_stored_leaves_no_document_and_no_file(
+    plan, official_id, secretariat, activity
+):
+    cycle = make_cycle(plan)
+    make_report(official_id, activity, cycle, "accepted", secretariat)
+    meeting = Consultation.objects.filter(series=Consultation.Series.SOMTC_JAPAN).first()
+    cycle.consultations.add(meeting)
+
+    kill_midway(
+        lambda: issue_document(
+            consultation=meeting,
+            cycle=cycle,
+            level="technical",
+            file_format="docx",
+            user=secretariat,
+        ),
+        table="reports_issueddocument",
+    )
+
+    assert not IssuedDocument.objects.exists()
+    assert stored_files() == []
