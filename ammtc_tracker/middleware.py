@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -71,10 +72,13 @@ class SessionIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        response = self.get_response(request)
+        session = request.session
+        # A request that never read its session (a health probe) leaves it alone, unread.
+        if session.accessed and SESSION_KEY in session:
             now = int(time.time())
             renew_every = min(self.RENEW_EVERY, settings.SESSION_COOKIE_AGE // 10)
-            if now - request.session.get(self.KEY, 0) >= renew_every:
+            if now - session.get(self.KEY, 0) >= renew_every:
                 # Marks the session modified: SessionMiddleware saves it with a new expiry.
-                request.session[self.KEY] = now
-        return self.get_response(request)
+                session[self.KEY] = now
+        return response

@@ -101,8 +101,10 @@ def app_env(**overrides):
         "AMMTC_ENV": "production",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain HTTP on the loopback: a Secure cookie would never be sent back.
+        # Plain HTTP on the loopback: a Secure cookie would never be sent back, and there is no
+        # HTTPS to redirect to.
         "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",
         "LOG_FORMAT": "json",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)

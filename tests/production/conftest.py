@@ -17,7 +17,8 @@ from priorities.models import WorkPlan
 from tests.factories import PASSWORD, make_activity, make_cycle, make_user
 plan = WorkPlan.objects.get(first_year=2023)
 official = make_user("official.id", Role.OFFICIAL, "ID")
-secretariat = make_user("secretariat", Role.SECRETARIAT, is_staff=True)
+secretariat = make_user("secretariat", Role.SECRETARIAT)
+make_user("reader", Role.READER)
 activity = make_activity(plan, "2.1", leads=["ID"], participants=["JP"])
 cycle = make_cycle(plan)
 print(json.dumps({

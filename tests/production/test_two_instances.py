@@ -1,5 +1,5 @@
 """Two app servers behind one load balancer share everything that matters: a session, a
-throttle and an evidence file made through one are honoured by the other."""
+lockout, a throttle and an evidence file made through one are honoured by the other."""
 
 import hashlib
 
@@ -37,6 +37,19 @@ def test_a_session_opened_on_one_server_is_honoured_by_the_other(two_servers, ca
     assert page.status_code == 200
     assert "Activity 2.1" in page.text
     assert "official.id" in page.text
+
+
+def test_a_lockout_earned_on_one_server_holds_on_the_other(two_servers, cast):
+    first, second = two_servers
+    statuses = [
+        log_in(requests.Session(), first, "reader", "not-the-password").status_code
+        for _attempt in range(5)
+    ]
+    # The form again with its error four times; the fifth failure locks the user name.
+    assert statuses == [200, 200, 200, 200, 429]
+    refused = log_in(requests.Session(), second, "reader", cast["password"])
+    assert refused.status_code == 429
+    assert "Too many failed log-ins with this user name" in refused.text
 
 
 def test_the_api_throttle_counts_requests_made_to_both_servers(two_servers, cast):
