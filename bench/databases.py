@@ -52,6 +52,7 @@ def ensure(scale, env, log):
         admin.execute(f'CREATE DATABASE "{name}"')
     env = {**env, "DATABASE_URL": url_for(scale)}
     manage(env, log, "migrate", "--no-input", "-v0")
+    manage(env, log, "createcachetable")
     started = time.monotonic()
     manage(env, log, "generate_load_data", "--scale", f"{scale:g}")
     seconds = time.monotonic() - started

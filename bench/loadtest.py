@@ -47,6 +47,7 @@ def main():
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",  # plain HTTP on the loopback
+        "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": os.environ.get("STATIC_ROOT") or str(scratch / "static"),
         "MEDIA_ROOT": str(scratch / "media"),
         # Throttling is not under test: 20 users from one address would trip it.
@@ -57,6 +58,7 @@ def main():
     env.pop("DJANGO_SETTINGS_MODULE", None)
     recreate_database(database_url)
     manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")  # throttles use the database cache without Redis
     manage(env, "load_reference")
     if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
@@ -153,7 +155,6 @@ def read_stats(path):
 def seed(cast_path):
     from decimal import Decimal
 
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
     from ammtc_tracker.models import ApiToken, Role, User
@@ -174,8 +175,9 @@ def seed(cast_path):
     )
 
     def account(username, role, party=None):
-        user = User.objects.create_user(username=username, password=password, party=party)
-        user.groups.add(Group.objects.get(name=role))
+        user = User.objects.create_user(
+            username=username, password=password, party=party, role=role
+        )
         return {"username": username, "token": ApiToken.issue(user=user, name="load")[1]}, user
 
     parties = {code: Party.objects.get(code=code) for code in PARTIES}

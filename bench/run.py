@@ -43,6 +43,9 @@ def server_env(password):
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "CONN_MAX_AGE": "600",
+        # Plain HTTP on the loopback; the cache shared by the workers is Redis, as in production.
+        "SECURE_SSL_REDIRECT": "false",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         # One client makes thousands of requests; the throttle is not what is measured.
         "API_THROTTLE_RATE": "100000000/hour",
         "LOG_LEVEL": "WARNING",

@@ -76,6 +76,7 @@ def template_database(postgres_url, database_prefix):
     url = recreate_database(postgres_url, name)
     env = app_env(DATABASE_URL=url)
     manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")  # throttles use the database cache without Redis
     manage(env, "load_reference")
     yield name
     drop_database(postgres_url, name)

@@ -30,6 +30,7 @@ def server(cluster, start_server):
     cluster.sql("CREATE DATABASE ammtc_prod_down")
     env = app_env(DATABASE_URL=cluster.url("ammtc_prod_down"))
     manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")  # throttles use the database cache without Redis
     manage(env, "load_reference")
     cast = run_django(env, CAST)
     return start_server(DATABASE_URL=cluster.url("ammtc_prod_down")), cast
