@@ -6,6 +6,7 @@ the process at start-up instead of being ignored.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -343,6 +344,53 @@ LOGGING = {
 
 # Named in every message that refuses a submission, so an official knows whom to ask.
 SECRETARIAT_CONTACT = os.environ.get("SECRETARIAT_CONTACT", "the ASEAN Secretariat")
+
+# --- Dashboard, notifications and reminders ------------------------------------------------------
+# Shows the figures of accepted reports to anonymous visitors too (the home page).
+PUBLIC_DASHBOARD = env_bool("PUBLIC_DASHBOARD", default=False)
+
+
+def site_url():
+    """The address e-mails link to, without a trailing slash: SITE_URL, else the first host."""
+    value = os.environ.get("SITE_URL", "")
+    if not value:
+        hosts = [h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+        if LOCAL:
+            return "http://127.0.0.1:8000"
+        return f"https://{hosts[0]}" if hosts else ""
+    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+        raise ImproperlyConfigured(f"SITE_URL must be an http(s) address, not {value!r}.")
+    return value.rstrip("/")
+
+
+SITE_URL = site_url()
+
+
+def env_days(name, default):
+    """Whole days, comma-separated, e.g. "30,7,1"; returned largest first."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return sorted(default, reverse=True)
+    try:
+        days = sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        days = []
+    if not days or days[-1] < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be whole days of 1 or more, comma-separated (e.g. 30,7,1), not {value!r}."
+        )
+    return days
+
+
+# send_reminders e-mails officials this many days before a cycle's deadline, and once after it.
+REMINDER_DAYS_BEFORE = env_days("REMINDER_DAYS_BEFORE", [30, 7, 1])
+# How the secretariat hears of submitted reports: "each" (one e-mail per report), "daily" (one
+# digest a day, sent by send_reminders) or "off".
+SUBMISSION_NOTICES = os.environ.get("SUBMISSION_NOTICES", "each")
+if SUBMISSION_NOTICES not in ("each", "daily", "off"):
+    raise ImproperlyConfigured(
+        f"SUBMISSION_NOTICES must be each, daily or off, not {SUBMISSION_NOTICES!r}."
+    )
 
 # Locally, serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = LOCAL

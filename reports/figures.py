@@ -9,13 +9,14 @@ dataclasses carrying every label they need, so an export can render them without
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from priorities.models import Activity, Indicator, PriorityArea
-from reports.models import IndicatorValue, ProgressReport
+from priorities.models import Activity, Indicator, Party, PriorityArea
+from reports.models import IndicatorValue, ProgressReport, ReportingCycle
 
 Status = ProgressReport.Status
 Implementation = ProgressReport.Implementation
@@ -642,3 +643,378 @@ def _behind(candidates, per_area):
             taken[point.area_number] += 1
             chosen.append(point)
     return sorted(chosen, key=lambda point: (point.area_number, point.activity_code))
+
+
+@dataclass(frozen=True)
+class CycleTrend:
+    """One cycle's figures, as a point of the trend over cycles."""
+
+    id: int
+    title: str
+    period_start: date
+    reports: int
+    average_percent: float | None
+    by_implementation: dict[str, int]
+    expected: int
+    received: int
+    on_time: int
+
+    @property
+    def reporting_rate(self):
+        return round(100 * self.received / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+def trend(cycle, user, *, count=6):
+    """``cycle`` and up to ``count - 1`` cycles of its plan before it, oldest first: per cycle
+    the counted (accepted) reports by implementation status, their average percent, and how
+    many of the reports expected were received and received on time."""
+    cycles = list(
+        ReportingCycle.objects.filter(
+            work_plan_id=cycle.work_plan_id, period_start__lte=cycle.period_start
+        ).order_by("-period_start", "-id")[:count]
+    )
+    accepted = Q(status=Status.ACCEPTED)
+    received = Q(status__in=RECEIVED)
+    per_status = {
+        value: Count("id", filter=accepted & Q(implementation_status=value))
+        for value in Implementation.values
+    }
+    grouped = (
+        ProgressReport.objects.visible_to(user)
+        .filter(cycle__in=[c.pk for c in cycles])
+        .order_by()
+        .values("cycle_id")
+        .annotate(
+            report_count=Count("id", filter=accepted),
+            percent=Avg("percent_complete", filter=accepted),
+            received=Count("id", filter=received),
+            on_time=Count("id", filter=received & Q(is_late=False)),
+            **per_status,
+        )
+    )
+    counts = {row["cycle_id"]: row for row in grouped}
+    expected = _expected_count(cycle.work_plan_id)
+    return [_cycle_trend(c, counts.get(c.pk, {}), expected) for c in reversed(cycles)]
+
+
+def _expected_count(work_plan_id):
+    """How many reports a cycle of the plan expects: one per activity and party taking part."""
+    in_plan = Q(activity__work_plan_id=work_plan_id)
+    return sum(
+        through.objects.filter(in_plan).count()
+        for through in (Activity.lead_parties.through, Activity.participating_parties.through)
+    )
+
+
+def _cycle_trend(cycle, row, expected):
+    percent = row.get("percent")
+    return CycleTrend(
+        id=cycle.pk,
+        title=cycle.title,
+        period_start=cycle.period_start,
+        reports=row.get("report_count", 0),
+        average_percent=round(float(percent), 1) if percent is not None else None,
+        by_implementation={value: row.get(value, 0) for value in Implementation.values},
+        expected=expected,
+        received=row.get("received", 0),
+        on_time=row.get("on_time", 0),
+    )
+
+
+# The states of an expected report, in the order screens and files show them.
+STATES = ("accepted", "submitted", "returned", "draft", "missing")
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """How far the reports expected of a party, an area or a whole cycle have got."""
+
+    key: str
+    label: str
+    expected: int
+    by_state: dict[str, int]
+    late: int  # received (submitted or accepted) after the deadline
+
+    @property
+    def received(self):
+        return self.by_state["submitted"] + self.by_state["accepted"]
+
+    @property
+    def on_time(self):
+        return self.received - self.late
+
+    @property
+    def reporting_rate(self):
+        return round(100 * self.received / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+@dataclass(frozen=True)
+class ComplianceTotals:
+    """The compliance matrix summed per party, per priority area and over the whole cycle."""
+
+    by_party: list[StateCounts]
+    by_area: list[StateCounts]
+    overall: StateCounts
+
+
+def compliance_totals(cycle, user, *, party=None, area=None):
+    """Totals of the compliance matrix of ``cycle`` (optionally of one party or one area):
+    expected reports and how many are in each state, counted in SQL in one row per party,
+    area, state and lateness. A report ``user`` may not see counts as missing, as in the
+    matrix."""
+    parties, areas, overall = {}, {}, _Tally("all", "")
+    for expected in _expected_with_state(cycle, user, party=party, area=area):
+        grouped = expected.values(
+            "party__code",
+            "party__name",
+            "activity__priority_area__number",
+            "activity__priority_area__title",
+            "state",
+            "late",
+        ).annotate(n=Count("activity_id"))
+        for row in grouped:
+            party_key = (row["party__code"], row["party__name"])
+            area_key = (
+                str(row["activity__priority_area__number"]),
+                row["activity__priority_area__title"],
+            )
+            for tally in (
+                parties.setdefault(party_key, _Tally(*party_key)),
+                areas.setdefault(area_key, _Tally(*area_key)),
+                overall,
+            ):
+                tally.add(row["state"], row["late"], row["n"])
+    return ComplianceTotals(
+        by_party=[parties[key].counts() for key in sorted(parties)],
+        by_area=[areas[key].counts() for key in sorted(areas, key=lambda k: int(k[0]))],
+        overall=overall.counts(),
+    )
+
+
+class _Tally:
+    def __init__(self, key, label):
+        self.key, self.label = key, label
+        self.by_state = dict.fromkeys(STATES, 0)
+        self.late = 0
+
+    def add(self, state, late, n):
+        self.by_state[state] += n
+        if late and state in RECEIVED:
+            self.late += n
+
+    def counts(self):
+        expected = sum(self.by_state.values())
+        return StateCounts(self.key, self.label, expected, dict(self.by_state), self.late)
+
+
+def _expected_with_state(cycle, user, *, party=None, area=None):
+    """The (activity, party) pairs expected to report in ``cycle``: the rows of the plan's two
+    party lists (leads, participants), each annotated with its report's state as ``user`` may
+    see it."""
+    report = ProgressReport.objects.visible_to(user).filter(
+        cycle=cycle, activity_id=OuterRef("activity_id"), party_id=OuterRef("party_id")
+    )
+    condition = Q(activity__work_plan_id=cycle.work_plan_id)
+    if party is not None:
+        condition &= Q(party=party)
+    if area is not None:
+        condition &= Q(activity__priority_area=area)
+    return [
+        through.objects.filter(condition)
+        .order_by()
+        .annotate(
+            state=Coalesce(Subquery(report.values("status")[:1]), Value("missing")),
+            late=Coalesce(Subquery(report.values("is_late")[:1]), Value(False)),
+        )
+        for through in (Activity.lead_parties.through, Activity.participating_parties.through)
+    ]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """A party expected to report on an activity, and the state of its report."""
+
+    party_id: int
+    role: str  # "lead" or "participant"
+    report_id: int | None = None
+    status: str | None = None
+    is_late: bool = False
+
+    @property
+    def state(self):
+        return self.status or "missing"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One activity of the compliance matrix, with a cell per party expected to report on it."""
+
+    activity_id: int
+    code: str
+    title: str
+    area_number: int
+    area_title: str
+    is_sample: bool
+    cells: dict[int, MatrixCell]
+
+
+@dataclass(frozen=True)
+class PartyColumn:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ComplianceMatrix:
+    """Rows ``offset`` to ``offset + limit`` of the matrix, and how many activities it has."""
+
+    parties: list[PartyColumn]
+    rows: list[MatrixRow]
+    activity_count: int
+
+
+def compliance_matrix(cycle, user, *, party=None, area=None, offset=0, limit=None):
+    """The compliance matrix of ``cycle``, activity by party, one page of activities at a time
+    (all of them when ``limit`` is None), in the plan's order. Reports ``user`` may not see
+    are missing, as in ``compliance``."""
+    expected = _expected_pairs_of(cycle, party=party, area=area)
+    activities = (
+        Activity.objects.filter(_any_of(expected, "activity_id"))
+        .order_by("priority_area__number", "code", "id")
+        .values_list(
+            "id", "code", "title", "priority_area__number", "priority_area__title", "is_sample"
+        )
+    )
+    activity_count = activities.count()
+    page = list(activities[offset : offset + limit] if limit is not None else activities)
+    scope = {"activity_id__in": [row[0] for row in page]} if limit is not None else {}
+    cells = _matrix_cells(cycle, user, expected, scope)
+    rows = [MatrixRow(*row, cells=cells.get(row[0], {})) for row in page]
+    return ComplianceMatrix(
+        parties=_party_columns(expected), rows=rows, activity_count=activity_count
+    )
+
+
+def _expected_pairs_of(cycle, *, party, area):
+    """The plan's lead and participant rows (``role``, queryset), narrowed to a party or area."""
+    condition = Q(activity__work_plan_id=cycle.work_plan_id)
+    if party is not None:
+        condition &= Q(party=party)
+    if area is not None:
+        condition &= Q(activity__priority_area=area)
+    return [
+        ("lead", Activity.lead_parties.through.objects.filter(condition).order_by()),
+        (
+            "participant",
+            Activity.participating_parties.through.objects.filter(condition).order_by(),
+        ),
+    ]
+
+
+def _any_of(expected, column):
+    """A condition on ``pk``: it is the ``column`` of some expected pair (subqueries, so no row
+    is doubled)."""
+    (_, leads), (_, participants) = expected
+    return Q(pk__in=leads.values(column)) | Q(pk__in=participants.values(column))
+
+
+def _party_columns(expected):
+    parties = Party.objects.filter(_any_of(expected, "party_id")).order_by("code")
+    return [PartyColumn(*row) for row in parties.values_list("id", "code", "name")]
+
+
+def _matrix_cells(cycle, user, expected, scope):
+    """{activity id: {party id: MatrixCell}} for the activities in ``scope``."""
+    reports = {
+        (activity, party): rest
+        for activity, party, *rest in ProgressReport.objects.visible_to(user)
+        .filter(cycle=cycle, **scope)
+        .order_by()
+        .values_list("activity_id", "party_id", "id", "status", "is_late")
+    }
+    cells = {}
+    for role, pairs in expected:
+        for activity, party in pairs.filter(**scope).values_list("activity_id", "party_id"):
+            report = reports.get((activity, party), ())
+            # A party listed as both lead and participant shows as lead.
+            cells.setdefault(activity, {}).setdefault(party, MatrixCell(party, role, *report))
+    return cells
+
+
+@dataclass(frozen=True)
+class PartyAreaProgress:
+    """One priority area as a party sees its own work in it: every report the viewer may see
+    (for the party's officials, drafts and returned ones too)."""
+
+    id: int
+    number: int
+    title: str
+    counts: StateCounts
+    average_percent: float | None
+    by_implementation: dict[str, int]
+
+
+def party_progress(cycle, user, party):
+    """Per priority area of the cycle's plan: the reports expected of ``party``, how far they
+    got, and what they say (implementation status, average percent) whatever their state.
+    Another party's unaccepted reports stay missing and uncounted, as everywhere."""
+    totals = {row.key: row for row in compliance_totals(cycle, user, party=party).by_area}
+    per_status = {
+        value: Count("id", filter=Q(implementation_status=value)) for value in Implementation.values
+    }
+    grouped = (
+        ProgressReport.objects.visible_to(user)
+        .filter(cycle=cycle, party=party, activity__in=Activity.objects.for_party(party))
+        .order_by()
+        .values("activity__priority_area")
+        .annotate(percent=Avg("percent_complete"), **per_status)
+    )
+    said = {row["activity__priority_area"]: row for row in grouped}
+    areas = PriorityArea.objects.filter(work_plan_id=cycle.work_plan_id).order_by("number")
+    return [_party_area(area, totals, said.get(area.pk, {})) for area in areas]
+
+
+def _party_area(area, totals, row):
+    nothing = StateCounts(str(area.number), area.title, 0, dict.fromkeys(STATES, 0), 0)
+    percent = row.get("percent")
+    return PartyAreaProgress(
+        id=area.pk,
+        number=area.number,
+        title=area.title,
+        counts=totals.get(str(area.number), nothing),
+        average_percent=round(float(percent), 1) if percent is not None else None,
+        by_implementation={value: row.get(value, 0) for value in Implementation.values},
+    )
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The reports waiting for the secretariat's review."""
+
+    waiting: int
+    late: int
+    oldest_submitted_at: datetime | None
+
+
+def review_queue(user):
+    """How many submitted reports ``user`` may see wait for review, how many came in late, and
+    since when the oldest has waited."""
+    row = (
+        ProgressReport.objects.visible_to(user)
+        .filter(status=Status.SUBMITTED)
+        .aggregate(
+            waiting=Count("id"),
+            late=Count("id", filter=Q(is_late=True)),
+            oldest=Min("submitted_at"),
+        )
+    )
+    return ReviewQueue(row["waiting"], row["late"], row["oldest"])

@@ -25,6 +25,10 @@ class ReportingCycleQuerySet(models.QuerySet):
         )
         return self.filter(models.Exists(accepted)).order_by("-period_start", "-id")
 
+    def open_on(self, day):
+        """Cycles that have opened by ``day`` and are not closed, the most recently opened first."""
+        return self.filter(opens_on__lte=day, closed_at__isnull=True).order_by("-opens_on", "-id")
+
 
 class ReportingCycle(models.Model):
     """The annual call for progress reports on a work plan."""
@@ -657,3 +661,57 @@ class IssuedDocument(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DocumentFrozen(_("An issued document cannot be deleted."))
+
+
+class SentReminder(models.Model):
+    """An e-mail sent by ``send_reminders``, kept so that no later run sends it again."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("deadline reminder")
+        REVIEW_DIGEST = "review_digest", _("review digest")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    cycle = models.ForeignKey(
+        ReportingCycle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sent_reminders",
+        verbose_name=_("cycle"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sent_reminders",
+        verbose_name=_("recipient"),
+    )
+    occasion = models.CharField(
+        _("occasion"),
+        max_length=20,
+        help_text=_("Days before the deadline, 'after' it, or the day of a digest."),
+    )
+    email = models.EmailField(_("sent to"))
+    listed = models.TextField(_("listed"), help_text=_("What the e-mail listed, one per line."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "cycle", "recipient", "occasion"],
+                condition=Q(cycle__isnull=False),
+                name="sentreminder_once_per_cycle_occasion",
+                violation_error_message=_("This reminder was already sent to this person."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "occasion"],
+                condition=Q(cycle__isnull=True),
+                name="sentreminder_once_per_occasion",
+                violation_error_message=_("This digest was already sent to this person."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occasion} -> {self.email}"

@@ -4,6 +4,7 @@ through the workflow, never fabricated."""
 import datetime
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from ammtc_tracker.models import User
@@ -82,3 +83,64 @@ def make_report(official, activity, cycle, state="draft", reviewer=None, files=(
     elif state == "returned":
         report.transition(ProgressReport.Action.RETURN, by=reviewer, comment="Add numbers.")
     return report
+
+
+def file_report(official, activity, cycle, state, status, percent, reviewer=None, late=False):
+    """A report saying ``status`` and ``percent``, moved to ``state`` through the workflow; when
+    ``late``, submitted three days after the deadline."""
+    report = start_report(user=official, activity=activity, cycle=cycle)
+    values = {indicator.pk: (Decimal(1), "") for indicator in activity.indicators.all()}
+    content = {
+        "implementation_status": status,
+        "percent_complete": percent,
+        "achievements": "Done.",
+    }
+    report = save_report(
+        report=report,
+        user=official,
+        content=content,
+        indicator_values=values,
+        expected_version=report.version,
+    )
+    if state == "draft":
+        return report
+    day = cycle.deadline + datetime.timedelta(days=3) if late else timezone.localdate()
+    with time_machine.travel(day):
+        report.transition(ProgressReport.Action.SUBMIT, by=official)
+    if state == "accepted":
+        report.transition(ProgressReport.Action.ACCEPT, by=reviewer)
+    elif state == "returned":
+        report.transition(ProgressReport.Action.RETURN, by=reviewer, comment="Add figures.")
+    return report
+
+
+def make_every_state(plan, official_id, official_jp, official_th, reviewer):
+    """A cycle with a report in every state, and the cycle before it with two accepted reports.
+
+    This cycle, by activity and party (role: state):
+    1.1: ID lead accepted; JP participant submitted
+    2.1: JP lead returned
+    3.1: ID lead draft; JP participant accepted, late; TH participant missing
+    3.2: TH lead submitted, late; ID participant missing
+    """
+    a = make_activity(plan, "1.1", leads=["ID"], participants=["JP"])
+    b = make_activity(plan, "2.1", leads=["JP"])
+    c = make_activity(plan, "3.1", leads=["ID"], participants=["JP", "TH"])
+    d = make_activity(plan, "3.2", leads=["TH"], participants=["ID"])
+    today = timezone.localdate()
+    before = make_cycle(
+        plan,
+        title="Last year",
+        period_start=datetime.date(today.year - 2, 7, 1),
+        period_end=datetime.date(today.year - 1, 6, 30),
+    )
+    file_report(official_id, a, before, "accepted", "in_progress", 10, reviewer)
+    file_report(official_jp, b, before, "accepted", "not_started", 0, reviewer)
+    now = make_cycle(plan, title="This year")
+    file_report(official_id, a, now, "accepted", "in_progress", 40, reviewer)
+    file_report(official_jp, a, now, "submitted", "in_progress", 20)
+    file_report(official_jp, b, now, "returned", "delayed", 5, reviewer)
+    file_report(official_id, c, now, "draft", "in_progress", 50)
+    file_report(official_jp, c, now, "accepted", "completed", 100, reviewer, late=True)
+    file_report(official_th, d, now, "submitted", "not_started", 0, late=True)
+    return before, now
