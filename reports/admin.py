@@ -27,6 +27,7 @@ from reports.models import (
     SubmissionWaiver,
     SubmittedReport,
 )
+from reports.services import move_report
 
 
 class SubmissionWaiverInline(admin.TabularInline):
@@ -193,7 +194,7 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
         """Accept, return or reopen one report through the model's transition."""
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
-            report.transition(action, by=request.user, comment=request.POST.get("comment", ""))
+            move_report(report, action, by=request.user, comment=request.POST.get("comment", ""))
         except Conflict as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
         except ValidationError as error:
@@ -217,7 +218,7 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
         accepted, refused = 0, []
         for report in queryset.select_related("activity", "party", "cycle"):
             try:
-                report.transition(ProgressReport.Action.ACCEPT, by=request.user)
+                move_report(report, ProgressReport.Action.ACCEPT, by=request.user)
                 accepted += 1
             except (NotPermitted, Conflict) as refusal:
                 refused.append(f"{report}: {refusal.message}")

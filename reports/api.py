@@ -27,7 +27,7 @@ from reports.serializers import (
     StatusQuerySerializer,
     StatusSerializer,
 )
-from reports.services import attach_evidence, save_report, start_report
+from reports.services import attach_evidence, move_report, save_report, start_report
 
 # The largest id a database column holds: a larger filter value is a 400, not an overflow (500).
 MAX_ID = 2**63 - 1
@@ -183,8 +183,8 @@ class ProgressReportViewSet(
         report = self.get_object()
         reason = ReasonSerializer(data=request.data)
         reason.is_valid(raise_exception=True)
-        report.transition(
-            action_name, by=request.user, comment=reason.validated_data.get("comment", "")
+        move_report(
+            report, action_name, by=request.user, comment=reason.validated_data.get("comment", "")
         )
         report = self.get_queryset().get(pk=report.pk)
         return Response(self.get_serializer(report).data)

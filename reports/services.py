@@ -1,8 +1,9 @@
 """Workflows that touch several models: starting a report, saving what an official wrote, and
-issuing a consultation document.
+moving a report along the workflow, and issuing a consultation document.
 
 The transitions (submit, accept, return, reopen) are ``ProgressReport.transition``; the web
-screens, the admin and the API call these functions and that method, never their own copies.
+screens, the admin and the API move a report with ``move_report``, which adds the e-mails, and
+never keep their own copies of these rules.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ammtc_tracker.stored_files import atomic_with_files, remove_on_rollback
 from priorities.models import Activity
-from reports import exports
+from reports import exports, notifications
 from reports.documents import build_document
 from reports.evidence import inspect_upload, sha256_of
 from reports.exceptions import Conflict, EditConflict, NotPermitted
@@ -34,6 +35,21 @@ def check_can_report(*, user, activity, cycle):
             % {"party": user.party, "code": activity.code}
         )
     cycle.check_accepts_reports_from(user.party)
+
+
+def move_report(report, action, *, by, comment=""):
+    """Move ``report`` by ``action`` as ``by`` (``ProgressReport.transition``) and, once the
+    transaction commits, e-mail the people who must act next. A refused or rolled-back
+    transition sends nothing."""
+    with transaction.atomic():
+        report.transition(action, by=by, comment=comment)
+
+        def notify():
+            notifications.report_moved(report.pk, action, comment.strip())
+
+        # robust: a mail server that is down is logged; the report has moved regardless.
+        transaction.on_commit(notify, robust=True)
+    return report
 
 
 @transaction.atomic

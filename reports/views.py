@@ -22,7 +22,7 @@ from reports.models import (
     ReportingCycle,
     ReportTransition,
 )
-from reports.services import save_report, start_report
+from reports.services import move_report, save_report, start_report
 
 
 def _get_report_for_user(request, pk):
@@ -140,7 +140,7 @@ def report_transition(request, pk, action):
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        report.transition(action, by=request.user, comment=form.cleaned_data.get("comment", ""))
+        move_report(report, action, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except Conflict as refusal:
         messages.error(request, refusal.message)
         return _render_detail(request, report, status=409)
@@ -220,7 +220,7 @@ def _save_from_form(request, report, form):
         messages.success(request, _("Draft saved."))
         return redirect("report_detail", pk=report.pk)
     try:
-        report.transition(ProgressReport.Action.SUBMIT, by=request.user)
+        move_report(report, ProgressReport.Action.SUBMIT, by=request.user)
     except ValidationError as error:
         _set_version(form, report.version)
         form.add_domain_errors(error)

@@ -1,0 +1,90 @@
+"""E-mails that tell people a report needs them: the party's officials when the secretariat
+returns, accepts or reopens its report, the secretariat when a report is submitted.
+
+``services.move_report`` sends them once the transition's transaction has committed; the state
+machine (``ProgressReport.transition``) sends nothing. Every e-mail is plain text with an
+absolute link (``SITE_URL``) to the page where the reader acts.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ammtc_tracker.models import Role, User
+from reports.models import ProgressReport
+
+Action = ProgressReport.Action
+
+# action -> (e-mail template, the page the officials act on)
+TO_OFFICIALS = {
+    Action.RETURN: ("report_returned", "report_edit"),
+    Action.ACCEPT: ("report_accepted", "report_detail"),
+    Action.REOPEN: ("report_reopened", "report_edit"),
+}
+
+
+def absolute_url(path):
+    if not settings.SITE_URL:
+        raise ImproperlyConfigured("Set SITE_URL: e-mails link to the site by its address.")
+    return settings.SITE_URL + path
+
+
+def officials_of(party_ids):
+    """The active officials of these parties who have an e-mail address."""
+    return (
+        User.objects.filter(is_active=True, party_id__in=party_ids, groups__name=Role.OFFICIAL)
+        .exclude(email="")
+        .select_related("party")
+        .order_by("party_id", "username")
+        .distinct()
+    )
+
+
+def secretariat_members():
+    """The active members of the secretariat (and superusers) who have an e-mail address."""
+    return (
+        User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.SECRETARIAT), is_active=True)
+        .exclude(email="")
+        .order_by("username")
+        .distinct()
+    )
+
+
+def report_moved(report_id, action, comment=""):
+    """E-mail whoever must act now that the report was moved by ``action``."""
+    report = ProgressReport.objects.select_related("activity", "party", "cycle").get(pk=report_id)
+    if action == Action.SUBMIT:
+        if settings.SUBMISSION_NOTICES != "each":
+            return
+        recipients = secretariat_members()
+        template = "report_submitted"
+        link = reverse("admin:reports_submittedreport_change", args=[report.pk])
+    else:
+        recipients = officials_of([report.party_id])
+        template, page = TO_OFFICIALS[action]
+        link = reverse(page, args=[report.pk])
+    context = {"report": report, "comment": comment, "link": absolute_url(link)}
+    send([email(template, user, context) for user in recipients])
+
+
+def email(template, recipient, context):
+    """One plain-text e-mail to ``recipient`` from ``reports/email/<template>.txt``, whose first
+    line is the subject."""
+    context = {
+        **context,
+        "recipient": recipient,
+        "profile_link": absolute_url(reverse("profile")),
+        "contact": settings.SECRETARIAT_CONTACT,
+    }
+    subject, _, body = render_to_string(f"reports/email/{template}.txt", context).partition("\n")
+    return EmailMessage(
+        subject=f"[AMMTC Tracker] {subject.strip()}", body=body.strip() + "\n", to=[recipient.email]
+    )
+
+
+def send(messages):
+    if messages:
+        get_connection().send_messages(messages)
