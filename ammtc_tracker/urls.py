@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     re_path(r"^api/", api.not_found),
+    path("", views.home, name="home"),
     path("", include("priorities.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +7,17 @@ from django.views.decorators.http import require_POST
 
 from ammtc_tracker.forms import ApiTokenForm
 from ammtc_tracker.models import ApiToken
+from priorities.views import plan_context
+from reports import dashboard, notifications
+
+
+def home(request):
+    """Signed in: where the plan stands (the dashboard). Anonymous: the public description of
+    the plan, with the figures of accepted reports when PUBLIC_DASHBOARD is on."""
+    if request.user.is_authenticated:
+        return dashboard.dashboard(request)
+    context = {**plan_context(), **dashboard.public_figures(request)}
+    return render(request, "home_public.html", context)
 
 
 @login_required
@@ -17,7 +29,13 @@ def profile(request):
         # Shown in this response only: the key is not stored and cannot be shown again.
         _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
-    context = {"form": form, "tokens": request.user.api_tokens.all(), "new_key": new_key}
+    context = {
+        "form": form,
+        "tokens": request.user.api_tokens.all(),
+        "new_key": new_key,
+        "notifications": notifications.choices_for(request.user),
+        "contact": settings.SECRETARIAT_CONTACT,
+    }
     return render(request, "account/profile.html", context, status=400 if form.errors else 200)
 
 

@@ -3,5 +3,5 @@ from django.urls import path
 from priorities import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("plan/", views.plan, name="plan"),
 ]

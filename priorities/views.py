@@ -1,17 +1,22 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
 
-from priorities.models import Activity, Consultation, PriorityArea, WorkPlan
+from priorities.models import Consultation, PriorityArea, WorkPlan
 
 
-def home(request):
-    """The current work plan, its priority areas and their activities, and the consultations."""
-    activities = Activity.objects.prefetch_related("lead_parties")
-    areas = PriorityArea.objects.prefetch_related(Prefetch("activities", queryset=activities))
+def plan_context():
+    """The current work plan, its priority areas with their number of activities, and the
+    consultations: a page of bounded length however many activities the plan has."""
+    areas = PriorityArea.objects.with_activity_counts().order_by("number")
     plan = (
         WorkPlan.objects.select_related("agreed_at", "adopted_at")
         .prefetch_related(Prefetch("priority_areas", queryset=areas))
         .first()
     )
     consultations = Consultation.objects.select_related("host")
-    return render(request, "priorities/home.html", {"plan": plan, "consultations": consultations})
+    return {"plan": plan, "consultations": consultations}
+
+
+def plan(request):
+    """The public description of the plan."""
+    return render(request, "priorities/plan.html", plan_context())

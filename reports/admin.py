@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ammtc_tracker.history import HistoryAdmin, ReadOnlyHistoryMixin
 from priorities.models import Consultation
 from reports import converters  # noqa: F401  (registers the action converters)
+from reports.admin_compliance import ComplianceScreenMixin
 from reports.admin_documents import (
     ConsultationWithDocumentsAdmin,
     IssuedDocumentAdmin,
@@ -39,7 +40,7 @@ class SubmissionWaiverInline(admin.TabularInline):
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(ReportingCycleDocumentsMixin, HistoryAdmin):
+class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, HistoryAdmin):
     list_display = [
         "title",
         "work_plan",

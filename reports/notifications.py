@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ammtc_tracker.models import Role, User
 from reports.models import ProgressReport
@@ -88,3 +89,29 @@ def email(template, recipient, context):
 def send(messages):
     if messages:
         get_connection().send_messages(messages)
+
+
+def choices_for(user):
+    """What e-mails ``user`` receives, in words, for their profile page."""
+    days = ", ".join(str(d) for d in settings.REMINDER_DAYS_BEFORE)
+    choices = []
+    if user.acting_party_id:
+        party = user.party.name
+        choices += [
+            _("When the secretariat returns, accepts or reopens a report of %(party)s.")
+            % {"party": party},
+            _(
+                "Reminders %(days)s days before a cycle's deadline, and once after it, while a "
+                "report of %(party)s is missing, a draft or returned."
+            )
+            % {"days": days, "party": party},
+        ]
+    if user.is_secretariat:
+        choices.append(
+            {
+                "each": _("An e-mail for each report submitted for review."),
+                "daily": _("A daily digest of the reports waiting for review."),
+                "off": _("No e-mail about submitted reports (SUBMISSION_NOTICES is off)."),
+            }[settings.SUBMISSION_NOTICES]
+        )
+    return choices

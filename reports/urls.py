@@ -7,6 +7,7 @@ from reports import (
 
 urlpatterns = [
     path("my-reporting/", views.my_reporting, name="my_reporting"),
+    path("plan/activities/", views.activity_list, name="activity_list"),
     path(
         "cycles/<int:cycle_id>/activities/<int:activity_id>/start/",
         views.start,

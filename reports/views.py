@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from priorities.models import Activity, Consultation
+from priorities.models import Activity, Consultation, WorkPlan
 from reports import exports, figures
 from reports.evidence import download_response
 from reports.exceptions import Conflict, EditConflict, NotPermitted
@@ -296,3 +296,28 @@ def cycle_changes(request, pk):
             "status_labels": dict(ProgressReport.Implementation.choices),
         },
     )
+
+
+def activity_list(request):
+    """The current plan's activities, a page at a time (optionally one priority area's), each
+    with the lead and participating parties and links to the accepted reports on it."""
+    plan = WorkPlan.objects.first()
+    areas = list(plan.priority_areas.order_by("number")) if plan else []
+    area = next((a for a in areas if str(a.number) == request.GET.get("area")), None)
+    activities = Activity.objects.filter(work_plan=plan).select_related("priority_area")
+    if area:
+        activities = activities.filter(priority_area=area)
+    accepted = (
+        ProgressReport.objects.visible_to(request.user)
+        .accepted()
+        .select_related("party", "cycle")
+        .order_by("-cycle__period_start", "party__name")
+    )
+    activities = activities.order_by("priority_area__number", "code", "id").prefetch_related(
+        "lead_parties",
+        "participating_parties",
+        Prefetch("reports", queryset=accepted, to_attr="accepted_reports"),
+    )
+    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    context = {"plan": plan, "areas": areas, "area": area, "page": page}
+    return render(request, "reports/activity_list.html", context)

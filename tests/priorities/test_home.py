@@ -1,8 +1,13 @@
+"""The public description of the plan: the anonymous home page and /plan/."""
+
+import pytest
+
 from tests.factories import make_activity
 
 
-def test_home_page_lists_the_five_priority_areas(client, plan):
-    response = client.get("/")
+@pytest.mark.parametrize("url", ["/", "/plan/"])
+def test_the_plan_page_lists_the_five_priority_areas(client, plan, url):
+    response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     for title in (
@@ -16,24 +21,26 @@ def test_home_page_lists_the_five_priority_areas(client, plan):
     assert "Agreed at the 19th SOMTC+Japan (Yogyakarta, June 2023)." in html
 
 
-def test_home_page_marks_sample_activities(client, plan):
-    make_activity(plan, "1.1", leads=["ID"])
-    response = client.get("/")
-    assert "Activity 1.1" in response.content.decode()
-    assert 'class="badge sample"' in response.content.decode()
+def test_the_plan_page_counts_activities_and_links_to_them_instead_of_listing_them(client, plan):
+    for code in ("2.1", "2.2", "2.3"):
+        make_activity(plan, code, leads=["ID"])
+    html = client.get("/plan/").content.decode()
+    assert '<a href="/plan/activities/?area=2">3 activities</a>' in html
+    assert '<a href="/plan/activities/?area=1">0 activities</a>' in html
+    assert "Activity 2.1" not in html
 
 
-def test_home_page_query_count_does_not_grow_with_activities(
+def test_the_plan_page_query_count_does_not_grow_with_activities(
     client, plan, django_assert_num_queries
 ):
     for number in range(1, 6):
         make_activity(plan, f"{number}.1", leads=["ID", "JP"])
-    # The plan with the consultations that agreed and adopted it (1),
-    # priority areas (1), activities (1), lead parties (1), consultations with hosts (1).
-    with django_assert_num_queries(5):
+    # The plan with the consultations that agreed and adopted it (1), priority areas with
+    # their activity counts (1), consultations with hosts (1).
+    with django_assert_num_queries(3):
         client.get("/")
     for number in range(1, 6):
         for extra in range(2, 6):
             make_activity(plan, f"{number}.{extra}", leads=["ID", "JP"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         client.get("/")
