@@ -58,7 +58,7 @@ def _chart(draw, shown):
 
 
 def cycles_to_choose():
-    return list(ReportingCycle.objects.order_by("-period_start", "-id"))
+    return list(ReportingCycle.objects.select_related("work_plan").order_by("-period_start", "-id"))
 
 
 def dashboard(request):

@@ -7,6 +7,7 @@ are fractions shown as percentages, so a spreadsheet can compute with both.
 
 import io
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,10 +29,11 @@ def compliance_workbook(cycle, matrix, totals):
     workbook = Workbook(write_only=True)
     workbook.properties.title = _("Compliance: %(cycle)s") % {"cycle": cycle.title}
     _matrix_sheet(workbook, matrix)
-    _totals_sheet(workbook, _("By party"), _("Party"), totals.by_party, totals.overall)
-    _totals_sheet(
-        workbook, _("By priority area"), _("Priority area"), totals.by_area, totals.overall
-    )
+    parties = [(row.label, row) for row in totals.by_party]
+    areas = [(f"{row.key}. {row.label}", row) for row in totals.by_area]
+    overall = (_("All"), totals.overall)
+    _totals_sheet(workbook, _("By party"), _("Party"), [*parties, overall])
+    _totals_sheet(workbook, _("By priority area"), _("Priority area"), [*areas, overall])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -60,7 +62,7 @@ def _totals_sheet(workbook, title, key_label, rows):
     header = [
         key_label,
         _("Expected"),
-        *(state_label(state) for state in STATES),
+        *(capfirst(state_label(state)) for state in STATES),
         _("Received late"),
         _("Reporting rate"),
         _("On-time rate"),

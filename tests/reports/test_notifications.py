@@ -10,6 +10,7 @@ from ammtc_tracker.models import Role, User
 from reports.models import ProgressReport
 from reports.services import move_report, start_report
 from tests.factories import make_activity, make_report, make_user
+from tests.html_tables import page
 from tests.reports.test_report_form import form_data
 
 
@@ -199,3 +200,44 @@ def test_the_email_goes_out_after_a_real_commit(client, official_id, secretariat
     assert sent() == [
         (to, "[AMMTC Tracker] Returned for changes: Indonesia's report on 2.1") for to in INDONESIA
     ]
+
+
+def test_an_official_sees_on_the_profile_what_e_mails_they_receive(client, official_id):
+    client.force_login(official_id)
+    response = client.get("/accounts/profile/")
+    assert rows_of_choices(response) == [
+        "Sent to official.id@example.org.",
+        "When the secretariat returns, accepts or reopens a report of Indonesia.",
+        "Reminders 30, 7, 1 days before a cycle's deadline, and once after it, while a report "
+        "of Indonesia is missing, a draft or returned.",
+        "The secretariat sets these for everyone; to change them, contact the ASEAN Secretariat.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("notices", "line"),
+    [
+        ("each", "An e-mail for each report submitted for review."),
+        ("daily", "A daily digest of the reports waiting for review."),
+    ],
+)
+def test_the_secretariat_sees_how_it_hears_of_submissions(
+    client, secretariat, settings, notices, line
+):
+    settings.SUBMISSION_NOTICES = notices
+    client.force_login(secretariat)
+    assert line in rows_of_choices(client.get("/accounts/profile/"))
+
+
+def test_a_user_without_an_address_is_told_they_receive_nothing(client, reader):
+    User.objects.filter(pk=reader.pk).update(email="")
+    client.force_login(reader)
+    assert rows_of_choices(client.get("/accounts/profile/"))[:2] == [
+        "You have no e-mail address, so you receive no e-mail. Ask the secretariat to add one.",
+        "Your role receives no e-mail from the tracker.",
+    ]
+
+
+def rows_of_choices(response):
+    section = page(response).xpath("//div[@id='notifications']")[0]
+    return [" ".join(e.text_content().split()) for e in section.xpath("./p|./ul/li")]
