@@ -28,6 +28,7 @@ SECRETARIAT_PERMISSIONS = {
         "reporttransition": "view",
         "evidencefile": "view",
         "issueddocument": "view",
+        "sentreminder": "view",
     },
     "ammtc_tracker": {"user": "view add change", "apitoken": "view change"},
     # Login failures and lockouts, to answer "why can't I log in?"; read-only.

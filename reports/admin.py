@@ -25,6 +25,7 @@ from reports.models import (
     ProgressReport,
     ReportingCycle,
     ReportTransition,
+    SentReminder,
     SubmissionWaiver,
     SubmittedReport,
 )
@@ -273,3 +274,23 @@ class SubmissionWaiverAdmin(HistoryAdmin):
 admin.site.unregister(Consultation)
 admin.site.register(Consultation, ConsultationWithDocumentsAdmin)
 admin.site.register(IssuedDocument, IssuedDocumentAdmin)
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What send_reminders sent, for answering "was I reminded?"; written only by the command."""
+
+    list_display = ["sent_at", "recipient", "email", "kind", "cycle", "occasion"]
+    list_filter = ["kind", "cycle", "occasion"]
+    list_select_related = ["recipient", "cycle"]
+    search_fields = ["recipient__username", "email", "listed"]
+    readonly_fields = ["kind", "cycle", "recipient", "occasion", "email", "listed", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
 
 from priorities.models import Activity, Indicator, Party, PriorityArea
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
@@ -767,75 +766,87 @@ class ComplianceTotals:
 
 def compliance_totals(cycle, user, *, party=None, area=None):
     """Totals of the compliance matrix of ``cycle`` (optionally of one party or one area):
-    expected reports and how many are in each state, counted in SQL in one row per party,
-    area, state and lateness. A report ``user`` may not see counts as missing, as in the
-    matrix."""
-    parties, areas, overall = {}, {}, _Tally("all", "")
-    for expected in _expected_with_state(cycle, user, party=party, area=area):
-        grouped = expected.values(
-            "party__code",
-            "party__name",
-            "activity__priority_area__number",
-            "activity__priority_area__title",
-            "state",
-            "late",
-        ).annotate(n=Count("activity_id"))
-        for row in grouped:
-            party_key = (row["party__code"], row["party__name"])
-            area_key = (
-                str(row["activity__priority_area__number"]),
-                row["activity__priority_area__title"],
-            )
-            for tally in (
-                parties.setdefault(party_key, _Tally(*party_key)),
-                areas.setdefault(area_key, _Tally(*area_key)),
-                overall,
-            ):
-                tally.add(row["state"], row["late"], row["n"])
-    return ComplianceTotals(
-        by_party=[parties[key].counts() for key in sorted(parties)],
-        by_area=[areas[key].counts() for key in sorted(areas, key=lambda k: int(k[0]))],
-        overall=overall.counts(),
+    reports expected and how many are in each state. Counted in SQL: the expected (activity,
+    party) pairs per party and area, and the reports on them per party, area, state and
+    lateness; an expected report ``user`` may not see is missing, as in the matrix."""
+    tally = _Tallies()
+    for _role, pairs in _expected_pairs_of(cycle, party=party, area=area):
+        for row in pairs.values(*_TOTAL_LABELS).annotate(n=Count("id")):
+            tally.expect(row)
+    reports = ProgressReport.objects.visible_to(user).filter(_on_expected_pair(), cycle=cycle)
+    if party is not None:
+        reports = reports.filter(party=party)
+    if area is not None:
+        reports = reports.filter(activity__priority_area=area)
+    grouped = reports.order_by().values(*_TOTAL_LABELS, "status", "is_late")
+    for row in grouped.annotate(n=Count("id")):
+        tally.report(row)
+    return tally.totals()
+
+
+# The labels of a party and of a priority area, read alike from a plan's party lists and from
+# the reports.
+_TOTAL_LABELS = (
+    "party__code",
+    "party__name",
+    "activity__priority_area__number",
+    "activity__priority_area__title",
+)
+
+
+def _on_expected_pair():
+    """A report on an activity its party leads or takes part in (as it still does)."""
+    pair = {"activity_id": OuterRef("activity_id"), "party_id": OuterRef("party_id")}
+    return Q(Exists(Activity.lead_parties.through.objects.filter(**pair))) | Q(
+        Exists(Activity.participating_parties.through.objects.filter(**pair))
     )
+
+
+class _Tallies:
+    """Sums rows of counts per party, per area and overall."""
+
+    def __init__(self):
+        self.parties, self.areas, self.overall = {}, {}, _Tally("all", "")
+
+    def _of(self, row):
+        party = (row["party__code"], row["party__name"])
+        area = (str(row["activity__priority_area__number"]), row["activity__priority_area__title"])
+        return (
+            self.parties.setdefault(party, _Tally(*party)),
+            self.areas.setdefault(area, _Tally(*area)),
+            self.overall,
+        )
+
+    def expect(self, row):
+        for tally in self._of(row):
+            tally.expected += row["n"]
+
+    def report(self, row):
+        for tally in self._of(row):
+            tally.by_state[row["status"]] += row["n"]
+            if row["is_late"] and row["status"] in RECEIVED:
+                tally.late += row["n"]
+
+    def totals(self):
+        return ComplianceTotals(
+            by_party=[self.parties[key].counts() for key in sorted(self.parties)],
+            by_area=[
+                self.areas[key].counts() for key in sorted(self.areas, key=lambda k: int(k[0]))
+            ],
+            overall=self.overall.counts(),
+        )
 
 
 class _Tally:
     def __init__(self, key, label):
         self.key, self.label = key, label
+        self.expected, self.late = 0, 0
         self.by_state = dict.fromkeys(STATES, 0)
-        self.late = 0
-
-    def add(self, state, late, n):
-        self.by_state[state] += n
-        if late and state in RECEIVED:
-            self.late += n
 
     def counts(self):
-        expected = sum(self.by_state.values())
-        return StateCounts(self.key, self.label, expected, dict(self.by_state), self.late)
-
-
-def _expected_with_state(cycle, user, *, party=None, area=None):
-    """The (activity, party) pairs expected to report in ``cycle``: the rows of the plan's two
-    party lists (leads, participants), each annotated with its report's state as ``user`` may
-    see it."""
-    report = ProgressReport.objects.visible_to(user).filter(
-        cycle=cycle, activity_id=OuterRef("activity_id"), party_id=OuterRef("party_id")
-    )
-    condition = Q(activity__work_plan_id=cycle.work_plan_id)
-    if party is not None:
-        condition &= Q(party=party)
-    if area is not None:
-        condition &= Q(activity__priority_area=area)
-    return [
-        through.objects.filter(condition)
-        .order_by()
-        .annotate(
-            state=Coalesce(Subquery(report.values("status")[:1]), Value("missing")),
-            late=Coalesce(Subquery(report.values("is_late")[:1]), Value(False)),
-        )
-        for through in (Activity.lead_parties.through, Activity.participating_parties.through)
-    ]
+        reported = sum(self.by_state.values())
+        by_state = {**self.by_state, "missing": self.expected - reported}
+        return StateCounts(self.key, self.label, self.expected, by_state, self.late)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from priorities.models import Activity, Consultation, WorkPlan
-from reports import exports, figures
+from reports import dashboard, exports, figures
 from reports.evidence import download_response
 from reports.exceptions import Conflict, EditConflict, NotPermitted
 from reports.forms import ReasonForm, ReportForm
@@ -300,18 +300,23 @@ def cycle_changes(request, pk):
 
 def activity_list(request):
     """The current plan's activities, a page at a time (optionally one priority area's), each
-    with the lead and participating parties and links to the accepted reports on it."""
+    with its lead and participating parties and links to the reports accepted on it in the
+    chosen cycle (by default the latest with accepted reports)."""
     plan = WorkPlan.objects.first()
     areas = list(plan.priority_areas.order_by("number")) if plan else []
     area = next((a for a in areas if str(a.number) == request.GET.get("area")), None)
+    cycles = list(ReportingCycle.objects.filter(work_plan=plan).order_by("-period_start", "-id"))
+    cycle = dashboard.chosen_cycle(request, cycles)
     activities = Activity.objects.filter(work_plan=plan).select_related("priority_area")
     if area:
         activities = activities.filter(priority_area=area)
     accepted = (
         ProgressReport.objects.visible_to(request.user)
         .accepted()
-        .select_related("party", "cycle")
-        .order_by("-cycle__period_start", "party__name")
+        .filter(cycle=cycle)
+        .select_related("party")
+        .only("activity_id", "party__name")
+        .order_by("party__name")
     )
     activities = activities.order_by("priority_area__number", "code", "id").prefetch_related(
         "lead_parties",
@@ -319,5 +324,12 @@ def activity_list(request):
         Prefetch("reports", queryset=accepted, to_attr="accepted_reports"),
     )
     page = Paginator(activities, 50).get_page(request.GET.get("page"))
-    context = {"plan": plan, "areas": areas, "area": area, "page": page}
+    context = {
+        "plan": plan,
+        "areas": areas,
+        "area": area,
+        "cycles": cycles,
+        "cycle": cycle,
+        "page": page,
+    }
     return render(request, "reports/activity_list.html", context)

@@ -19,6 +19,7 @@ from reports.models import (
     IssuedDocument,
     ProgressReport,
     ReportingCycle,
+    SentReminder,
     SubmissionWaiver,
     SubmittedReport,
 )
@@ -125,6 +126,20 @@ def add_issued_documents(plan, n):
         )
 
 
+def add_sent_reminders(plan, n):
+    cycle = make_cycle(plan, title=f"Cycle {next(counter)}")
+    for _ in range(n):
+        recipient = make_user(f"user{next(counter)}", Role.OFFICIAL, "TH")
+        SentReminder.objects.create(
+            kind=SentReminder.Kind.DEADLINE,
+            cycle=cycle,
+            recipient=recipient,
+            occasion="7",
+            email="official@example.org",
+            listed="1.1 Activity 1.1 (Thailand: missing)",
+        )
+
+
 def add_groups(plan, n):
     for _ in range(n):
         Group.objects.create(name=f"Group {next(counter)}")
@@ -165,6 +180,7 @@ FACTORIES = {
     ),
     AccessLog: add_login_records(AccessLog),
     AccessFailureLog: add_login_records(AccessFailureLog),
+    SentReminder: add_sent_reminders,
 }
 
 
@@ -238,6 +254,7 @@ CHANGELIST_QUERIES = {
     AccessAttempt: 5 + 3,  # the date hierarchy: the range of dates, the years; the path filter
     AccessLog: 5 + 3,  # the same
     AccessFailureLog: 5 + 3,  # the same
+    SentReminder: 5 + 2,  # the cycle and occasion filters
 }
 
 

@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 
 from ammtc_tracker.models import Role, User
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
-from reports.models import IndicatorValue, ProgressReport, ReportingCycle, SubmissionWaiver
+from reports.models import (
+    IndicatorValue,
+    ProgressReport,
+    ReportingCycle,
+    SentReminder,
+    SubmissionWaiver,
+)
 from tests.factories import make_report
 
 DAY = datetime.date(2026, 5, 5)
@@ -55,6 +61,19 @@ def duplicate_waiver(world):
         cycle=cycle, party=party, reason="Flood", granted_by=world["official"]
     )
     return SubmissionWaiver(cycle=cycle, party=party, reason="Again", granted_by=world["official"])
+
+
+def duplicate_reminder(world, cycle=True):
+    values = {
+        "kind": SentReminder.Kind.DEADLINE,
+        "cycle": world["cycle"] if cycle else None,
+        "recipient": world["official"],
+        "occasion": "7",
+        "email": "official@example.org",
+        "listed": "2.1",
+    }
+    SentReminder.objects.create(**values)
+    return SentReminder(**values)
 
 
 # constraint name -> (a row that breaks it, what full_clean says)
@@ -157,6 +176,14 @@ CASES = {
     "progressreport_percent_in_range": (
         report_at_101,
         {"percent_complete": ["Ensure this value is less than or equal to 100."]},
+    ),
+    "sentreminder_once_per_cycle_occasion": (
+        duplicate_reminder,
+        {"__all__": ["This reminder was already sent to this person."]},
+    ),
+    "sentreminder_once_per_occasion": (
+        lambda w: duplicate_reminder(w, cycle=False),
+        {"__all__": ["This digest was already sent to this person."]},
     ),
     "indicatorvalue_once_per_report": (
         duplicate_value,

@@ -211,15 +211,16 @@ def test_the_screens_query_count_does_not_grow_with_activities(
         with django_assert_num_queries(count):
             assert client.get(screen).status_code == 200
 
-    # The session and the user (2), the user's roles (1), the cycle with its plan (1), the
-    # totals: leads and participants (2); the matrix: the activities counted, a page of them,
-    # the parties, the reports, the leads and participants of the page (6); the parties and
-    # areas to filter by (2); the admin's permission checks for its menu (2).
-    visit(16)
+    # The session and the user (2), the user's roles (1), the cycle with its plan (1); the
+    # totals: leads, participants and the reports on them (3); the matrix: the activities
+    # counted, a page of them, the parties, the reports, the leads and participants of the
+    # page (6); the parties and areas to filter by (2); the admin's permission checks for its
+    # menu (2).
+    visit(17)
     for number in range(3, 40):
         activity = make_activity(plan, f"4.{number}", leads=["ID"], participants=["JP", "TH"])
         make_report(official_id, activity, cycles[1], "submitted")
-    visit(16)
+    visit(17)
 
 
 def test_the_admin_index_opens_with_the_review_queue_and_the_open_cycle(

@@ -217,9 +217,9 @@ def test_the_dashboards_query_count_does_not_grow_with_activities(
         # their plans (1), the latest with accepted reports (1); status by area: counts, areas
         # (2); the trend: cycles, counts, expected leads and participants (4); reporting rate:
         # leads, participants, reports (3).
-        # The official adds the party (1) and its own picture: totals of leads and
-        # participants, counts, areas (4).
-        visit(official_id, 19)
+        # The official adds the party (1) and its own picture: totals of leads, participants
+        # and reports, counts, areas (5).
+        visit(official_id, 20)
         # The secretariat adds the review queue (1).
         visit(secretariat, 15)
 

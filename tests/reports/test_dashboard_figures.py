@@ -228,8 +228,9 @@ def test_the_new_figures_take_a_fixed_number_of_queries(
     def queries():
         # Each figure is asked for by a user whose roles are not yet read: one query for them.
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the expected pairs by party, area and state (leads, participants)
-        with django_assert_num_queries(3):
+        # the roles, the expected pairs per party and area (leads, participants), the reports
+        # on them per party, area, state and lateness
+        with django_assert_num_queries(4):
             figures.compliance_totals(now, user)
         user = User.objects.get(pk=secretariat.pk)
         # the roles, the activities counted, a page of them, the parties (columns), the
@@ -241,8 +242,9 @@ def test_the_new_figures_take_a_fixed_number_of_queries(
         with django_assert_num_queries(5):
             figures.trend(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the totals (leads, participants), the counts per area, the plan's areas
-        with django_assert_num_queries(5):
+        # the roles, the totals (leads, participants, reports), the counts per area, the
+        # plan's areas
+        with django_assert_num_queries(6):
             figures.party_progress(now, user, indonesia)
         user = User.objects.get(pk=secretariat.pk)
         # the roles, the counts

@@ -207,3 +207,17 @@ def test_finding_what_is_due_takes_a_fixed_number_of_queries(
         make_activity(plan, f"1.{number}", leads=["ID", "TH"], participants=["VN"])
     make_user("official.vn", Role.OFFICIAL, "VN", email="official.vn@example.org")
     assert count() == 4
+
+
+def test_the_secretariat_can_read_what_was_sent_in_the_admin(world, client, secretariat):
+    run(-30)
+    client.force_login(secretariat)
+    response = client.get("/admin/reports/sentreminder/")
+    assert response.status_code == 200
+    assert {r.email for r in response.context["cl"].result_list} == {
+        "official.id@example.org",
+        "official.id2@example.org",
+        "official.th@example.org",
+    }
+    record = SentReminder.objects.first()
+    assert client.post(f"/admin/reports/sentreminder/{record.pk}/delete/").status_code == 403
