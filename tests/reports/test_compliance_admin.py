@@ -6,10 +6,12 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from ammtc_tracker.models import Role
 from priorities.models import Activity, Party
 from reports import admin_compliance
+from reports.models import ReportingCycle
 from tests.factories import make_activity, make_every_state, make_report, make_user
 from tests.html_tables import links, page, rows
 
@@ -250,9 +252,26 @@ def test_the_admin_index_opens_with_the_review_queue_and_the_open_cycle(
 
 
 def test_the_admin_index_without_an_open_cycle(client, cycles, secretariat):
-    from django.utils import timezone
-
-    cycles[1].__class__.objects.update(closed_at=timezone.now())
+    ReportingCycle.objects.update(closed_at=timezone.now())
     client.force_login(secretariat)
     response = client.get("/admin/")
     assert "No cycle is open." in response.content.decode()
+
+
+def test_the_admin_index_query_count_does_not_grow_with_reports(
+    client, cycles, plan, official_id, secretariat, django_assert_num_queries
+):
+    client.force_login(secretariat)
+
+    def visit():
+        # The session and the user (2), the admin's permission checks (2), the user's roles
+        # (1), the open cycle (1), the review queue (1), the open cycle's totals: leads,
+        # participants and reports (3), the recent actions (1).
+        with django_assert_num_queries(11):
+            assert client.get("/admin/").status_code == 200
+
+    visit()
+    for number in range(3, 30):
+        activity = make_activity(plan, f"4.{number}", leads=["ID"], participants=["JP"])
+        make_report(official_id, activity, cycles[1], "submitted")
+    visit()
