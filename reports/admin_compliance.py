@@ -50,15 +50,11 @@ class ComplianceScreenMixin:
         cycle, party, area = self._compliance_scope(request, pk)
         totals = figures.compliance_totals(cycle, request.user, party=party, area=area)
         page = _page_number(request)
-        matrix = figures.compliance_matrix(
-            cycle,
-            request.user,
-            party=party,
-            area=area,
-            offset=(page - 1) * ACTIVITIES_PER_PAGE,
-            limit=ACTIVITIES_PER_PAGE,
-        )
+        matrix = self._matrix_page(request, cycle, party, area, page)
         pages = max(1, -(-matrix.activity_count // ACTIVITIES_PER_PAGE))
+        if page > pages:  # past the end (the filters narrowed the list): show the last page
+            page = pages
+            matrix = self._matrix_page(request, cycle, party, area, page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -77,6 +73,16 @@ class ComplianceScreenMixin:
             "states": [(state, state_label(state)) for state in figures.STATES],
         }
         return TemplateResponse(request, "admin/reports/reportingcycle/compliance.html", context)
+
+    def _matrix_page(self, request, cycle, party, area, page):
+        return figures.compliance_matrix(
+            cycle,
+            request.user,
+            party=party,
+            area=area,
+            offset=(page - 1) * ACTIVITIES_PER_PAGE,
+            limit=ACTIVITIES_PER_PAGE,
+        )
 
     def compliance_xlsx_view(self, request, pk):
         cycle, party, area = self._compliance_scope(request, pk)

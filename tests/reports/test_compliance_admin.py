@@ -125,6 +125,9 @@ def test_the_matrix_a_page_of_activities_at_a_time(client, screen, secretariat, 
     assert page(second).xpath("//table[@id='matrix']//tr/@data-activity") == ["3.2"]
     # The totals are the whole cycle's on every page.
     assert rows(second, "//table[@id='by-party']")[-1][1] == "8"
+    # A page past the end (say, after narrowing the filters) shows the last one.
+    past = client.get(screen, {"page": 9})
+    assert page(past).xpath("//table[@id='matrix']//tr/@data-activity") == ["3.2"]
 
 
 def test_the_xlsx_download(client, cycles, screen, secretariat):
