@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -331,5 +332,8 @@ def activity_list(request):
         "cycles": cycles,
         "cycle": cycle,
         "page": page,
+        "page_query": urlencode(
+            {"area": area.number if area else "", "cycle": cycle.pk if cycle else ""}
+        ),
     }
     return render(request, "reports/activity_list.html", context)
