@@ -69,6 +69,7 @@ def dashboard(request):
     context = {"cycle": cycle, "cycles": cycles}
     if cycle is not None:
         context.update(plan_figures(cycle, user))
+        context["consultations"] = cycle.consultations.order_by("date", "series")
         if user.acting_party_id:
             context["party"] = user.party
             context["party_areas"] = figures.party_progress(cycle, user, user.party)

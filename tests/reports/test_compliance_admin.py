@@ -8,17 +8,11 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from ammtc_tracker.models import Role
 from priorities.models import Activity, Party
 from reports import admin_compliance
 from reports.models import ReportingCycle
-from tests.factories import make_activity, make_every_state, make_report, make_user
+from tests.factories import make_activity, make_every_state, make_report
 from tests.html_tables import links, page, rows
-
-
-@pytest.fixture
-def official_th(reference):
-    return make_user("official.th", Role.OFFICIAL, "TH")
 
 
 @pytest.fixture

@@ -2,14 +2,18 @@
 the accepted figures) for everyone else. Read as a person reads it: the tables under each chart."""
 
 import base64
+import io
 import xml.etree.ElementTree as ET
 
+import openpyxl
 import pytest
 
-from ammtc_tracker.models import Role, User
+from ammtc_tracker.models import User
 from priorities.models import Party
 from reports import figures
-from tests.factories import make_activity, make_every_state, make_report, make_user
+from reports.documents import build_document
+from reports.exports import render
+from tests.factories import make_activity, make_every_state, make_report
 from tests.html_tables import page, rows
 
 AREAS = "//section[@id='status-by-area']//table"
@@ -17,11 +21,6 @@ TREND = "//section[@id='trend']//table"
 RATES = "//section[@id='reporting-rate']//table"
 OWN = "//section[@id='own-party']//table"
 PLAN_WIDE = "//section[@aria-labelledby='plan-wide-heading']"
-
-
-@pytest.fixture
-def official_th(reference):
-    return make_user("official.th", Role.OFFICIAL, "TH")
 
 
 @pytest.fixture
@@ -216,12 +215,12 @@ def test_the_dashboards_query_count_does_not_grow_with_activities(
         # The session and the user (2), the user's roles (1), the cycles to choose from with
         # their plans (1), the latest with accepted reports (1); status by area: counts, areas
         # (2); the trend: cycles, counts, expected leads and participants (4); reporting rate:
-        # leads, participants, reports (3).
+        # leads, participants, reports (3); the consultations the cycle feeds (1).
         # The official adds the party (1) and its own picture: totals of leads, participants
         # and reports, counts, areas (5).
-        visit(official_id, 20)
+        visit(official_id, 21)
         # The secretariat adds the review queue (1).
-        visit(secretariat, 15)
+        visit(secretariat, 16)
 
     visit_all()
     official_th = User.objects.get(username="official.th")
@@ -230,3 +229,36 @@ def test_the_dashboards_query_count_does_not_grow_with_activities(
         make_report(official_th, activity, cycles[1], "accepted", secretariat)
     visit_all()
     assert Party.objects.get(code="TH").reports.count() == 21
+
+
+@pytest.mark.parametrize("viewer", ["secretariat", "reader", "official_id"])
+def test_the_dashboard_agrees_with_the_somtc_document_of_the_same_cycle(
+    client, cycles, viewer, request
+):
+    """The SOMTC+Japan progress report of the cycle, prepared for the same user and read back
+    from its workbook: its status per area and its compliance table are the dashboard's."""
+
+    def number(value):  # a workbook gives 40.0 back as 40
+        return pct(None if value is None else float(value))
+
+    user = request.getfixturevalue(viewer)
+    document = build_document(cycle=cycles[1], user=user, level="technical")
+    book = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))
+    summary = [list(row) for row in book["Summary"].iter_rows(values_only=True)]
+    start = next(i for i, row in enumerate(summary) if row[0] == "Priority area") + 1
+    # number, title, activities, without a report, reports, average, then one per status
+    in_document = [
+        [f"{row[0]}. {row[1]}", str(row[4]), number(row[5]), *(str(n) for n in row[6:12])]
+        for row in summary[start : start + 5]
+    ]
+    compliance = [list(row) for row in book["Compliance"].iter_rows(min_row=2, values_only=True)]
+    # code, name, expected, received, on time, accepted, reporting rate, on-time rate
+    rates_in_document = [
+        [row[1], *(str(n) for n in row[2:6]), number(row[6]), number(row[7])]
+        for row in compliance
+        if row[0] and row[1] and row[0] != "All"
+    ]
+    client.force_login(user)
+    response = client.get("/")
+    assert rows(response, AREAS)[1:] == in_document
+    assert rows(response, RATES)[1:] == rates_in_document

@@ -4,15 +4,10 @@ report in every state (tests.factories.make_every_state), counted here by hand."
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from ammtc_tracker.models import Role, User
+from ammtc_tracker.models import User
 from priorities.models import Party
 from reports import figures
-from tests.factories import make_activity, make_every_state, make_user
-
-
-@pytest.fixture
-def official_th(reference):
-    return make_user("official.th", Role.OFFICIAL, "TH")
+from tests.factories import make_activity, make_every_state
 
 
 @pytest.fixture
