@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ammtc_tracker.models import Role
 from priorities.models import Party
 from reports import figures
 from reports.exports.compliance_xlsx import compliance_workbook, state_label
@@ -128,7 +129,8 @@ def _matrix_row(row, parties):
         if cell.report_id:
             link = reverse("admin:reports_progressreport_change", args=[cell.report_id])
         else:
-            link = reverse("admin:ammtc_tracker_user_changelist") + f"?party__id__exact={party.id}"
+            officials = f"?party__id__exact={party.id}&role__exact={Role.OFFICIAL}"
+            link = reverse("admin:ammtc_tracker_user_changelist") + officials
         cells.append(
             {
                 "cell": cell,

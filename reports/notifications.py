@@ -36,21 +36,19 @@ def absolute_url(path):
 def officials_of(party_ids):
     """The active officials of these parties who have an e-mail address."""
     return (
-        User.objects.filter(is_active=True, party_id__in=party_ids, groups__name=Role.OFFICIAL)
+        User.objects.filter(is_active=True, party_id__in=party_ids, role=Role.OFFICIAL)
         .exclude(email="")
         .select_related("party")
         .order_by("party_id", "username")
-        .distinct()
     )
 
 
 def secretariat_members():
     """The active members of the secretariat (and superusers) who have an e-mail address."""
     return (
-        User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.SECRETARIAT), is_active=True)
+        User.objects.filter(Q(is_superuser=True) | Q(role=Role.SECRETARIAT), is_active=True)
         .exclude(email="")
         .order_by("username")
-        .distinct()
     )
 
 

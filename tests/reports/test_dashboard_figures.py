@@ -221,29 +221,28 @@ def test_the_new_figures_take_a_fixed_number_of_queries(
     indonesia = Party.objects.get(code="ID")
 
     def queries():
-        # Each figure is asked for by a user whose roles are not yet read: one query for them.
+        # Each figure is asked for by a freshly read user (the role is a column: no query).
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the expected pairs per party and area (leads, participants), the reports
-        # on them per party, area, state and lateness
-        with django_assert_num_queries(4):
+        # the expected pairs per party and area (leads, participants), the reports on them per
+        # party, area, state and lateness
+        with django_assert_num_queries(3):
             figures.compliance_totals(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the activities counted, a page of them, the parties (columns), the
-        # reports, the lead and the participant pairs of the page
-        with django_assert_num_queries(7):
+        # the activities counted, a page of them, the parties (columns), the reports, the lead
+        # and the participant pairs of the page
+        with django_assert_num_queries(6):
             figures.compliance_matrix(now, user, limit=50)
         user = User.objects.get(pk=secretariat.pk)
-        # the cycles, the roles, the counts per cycle, the expected pairs (leads, participants)
-        with django_assert_num_queries(5):
+        # the cycles, the counts per cycle, the expected pairs (leads, participants)
+        with django_assert_num_queries(4):
             figures.trend(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the totals (leads, participants, reports), the counts per area, the
-        # plan's areas
-        with django_assert_num_queries(6):
+        # the totals (leads, participants, reports), the counts per area, the plan's areas
+        with django_assert_num_queries(5):
             figures.party_progress(now, user, indonesia)
         user = User.objects.get(pk=secretariat.pk)
-        # the roles, the counts
-        with django_assert_num_queries(2):
+        # the counts
+        with django_assert_num_queries(1):
             figures.review_queue(user)
 
     queries()

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver
 
 from priorities.models import Consultation
-from reports.models import ProgressReport, SubmissionWaiver
+from reports.models import ProgressReport, SentReminder, SubmissionWaiver
 from reports.services import issue_document
 from tests.security.conftest import ROLES, rolled_back, visible
 
@@ -305,6 +305,17 @@ def admin_documents(world, role, name):
     yield "web", "get", url, SEEN_MISSING if role == "secretariat" else ADMIN_LOGIN
 
 
+def admin_compliance(world, role, name):
+    """The compliance screen of a cycle and its XLSX: the admin's, for the secretariat only."""
+    suffix = "compliance.xlsx" if name.endswith("_xlsx") else "compliance/"
+    for object_id, exists in ((world["cycle"].pk, True), (MISSING, False)):
+        url = f"/admin/reports/reportingcycle/{object_id}/{suffix}"
+        yield "web", "get", url, ADMIN_LOGIN if role != "secretariat" else 200 if exists else 404
+    # Not an id: the screen's URL takes integers only, so the admin's catch-all answers.
+    url = "/admin/reports/reportingcycle/not-an-id/compliance/"
+    yield "web", "get", url, SEEN_MISSING if role == "secretariat" else ADMIN_LOGIN
+
+
 def web_consultation_documents(world, role):
     consultation = world["document"].consultation
     for pk, expected in ((consultation.pk, 200), (MISSING, 404)):
@@ -365,6 +376,7 @@ RULES = [
     (r"^issued_document$", plain(web_issued_document)),
     (r"^cycle_changes$", plain(web_cycle_changes)),
     (r"^admin:\w+_documents(_\w+)?$", admin_documents),
+    (r"^admin:reports_reportingcycle_compliance(_xlsx)?$", admin_compliance),
     # The first rule that matches applies: the particular ones come first.
     (r"^admin:auth_user_password_change$", admin_password),
     (r"^admin:\w+_simple_history$", admin_object_rule("simple_history")),
@@ -417,6 +429,14 @@ def admin_world(world, cast):
         series="somtc_japan", date=datetime.date(2030, 6, 1), is_sample=True
     )
     cycle.consultations.add(meeting)
+    SentReminder.objects.create(
+        kind=SentReminder.Kind.DEADLINE,
+        cycle=cycle,
+        recipient=cast["official_jp"],
+        occasion="7",
+        email="official.jp@example.org",
+        listed="2.1 Activity 2.1 (Japan: draft)",
+    )
     document = issue_document(
         consultation=meeting,
         cycle=cycle,
