@@ -213,6 +213,8 @@ elif STORAGE_BACKEND != "filesystem":
 # --- Request limits (ammtc_tracker/middleware.py refuses a larger body with 413 before reading it;
 # the front proxy's body limit, e.g. nginx client_max_body_size, should match REQUEST_MAX_BYTES).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The offline workbook and the work-plan import (XLSX or CSV): largest file read.
+SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 5 * 1024 * 1024)
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
 # Bodies that are not multipart (JSON, forms) are read into memory: this is their limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

@@ -25,3 +25,11 @@ class EditConflict(Conflict):
     def __init__(self, message, changes):
         super().__init__(message)
         self.changes = changes
+
+
+class RowRefused(Conflict):
+    """One row of an uploaded workbook could not be saved, so none was."""
+
+    def __init__(self, message, *, row, code, cause):
+        super().__init__(message)
+        self.row, self.code, self.cause = row, code, cause

@@ -205,3 +205,10 @@ def _key_point_label(point):
         f"{point.party_name}{pending} · {point.implementation_label}, "
         f"{point.percent_complete if point.percent_complete is not None else '-'}%"
     )
+
+
+class WorkbookUploadForm(forms.Form):
+    """A filled offline workbook, uploaded for the cycle shown on My reporting."""
+
+    cycle = forms.IntegerField(widget=forms.HiddenInput)
+    workbook = forms.FileField(label=_("Filled workbook (.xlsx)"))

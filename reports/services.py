@@ -19,7 +19,7 @@ from priorities.models import Activity
 from reports import exports, notifications
 from reports.documents import build_document
 from reports.evidence import inspect_upload, sha256_of
-from reports.exceptions import Conflict, EditConflict, NotPermitted
+from reports.exceptions import Conflict, EditConflict, NotPermitted, RowRefused
 from reports.models import EvidenceFile, IndicatorValue, IssuedDocument, ProgressReport
 
 
@@ -267,3 +267,51 @@ def issue_document(
     remove_on_rollback(issued.file.storage, issued.file.name)
     issued.save()
     return issued
+
+
+@atomic_with_files()
+def save_workbook(*, user, cycle, rows):
+    """Save the rows of an uploaded workbook as drafts of ``user``'s party: all, or none.
+
+    ``rows`` are ``reports.workbook.RowPreview`` that save something; each names the report
+    version the user saw in the preview (None: no report yet), so a report saved by someone
+    else since then refuses the whole upload (EditConflict, inside RowRefused) rather than
+    being overwritten unseen.
+    """
+    for row in rows:
+        try:
+            _save_workbook_row(user, cycle, row)
+        except (NotPermitted, Conflict, ValidationError) as error:
+            reason = (
+                error.message
+                if isinstance(error, Conflict | NotPermitted)
+                else "; ".join(error.messages)
+            )
+            raise RowRefused(
+                _("Row %(row)s (activity %(code)s): %(reason)s")
+                % {"row": row.row, "code": row.activity.code, "reason": reason},
+                row=row.row,
+                code=row.activity.code,
+                cause=error,
+            ) from error
+    return len(rows)
+
+
+def _save_workbook_row(user, cycle, row):
+    report = ProgressReport.objects.filter(
+        cycle=cycle, activity=row.activity, party_id=user.acting_party_id
+    ).first()
+    if report is None and row.version is None:
+        report = start_report(user=user, activity=row.activity, cycle=cycle)
+        expected = 1  # a report started by someone else meanwhile and saved since is theirs
+    elif report is None or row.version is None:
+        raise EditConflict(_("This report was started on the site after your preview."), changes=[])
+    else:
+        expected = row.version
+    save_report(
+        report=report,
+        user=user,
+        content=row.content,
+        indicator_values=row.indicators,
+        expected_version=expected,
+    )

@@ -8,6 +8,10 @@ from reports import (
 urlpatterns = [
     path("my-reporting/", views.my_reporting, name="my_reporting"),
     path("plan/activities/", views.activity_list, name="activity_list"),
+    path("my-reporting/workbook/", views.workbook_download, name="workbook_download"),
+    path("my-reporting/workbook/upload/", views.workbook_upload, name="workbook_upload"),
+    path("my-reporting/workbook/preview/", views.workbook_preview, name="workbook_preview"),
+    path("my-reporting/workbook/confirm/", views.workbook_confirm, name="workbook_confirm"),
     path(
         "cycles/<int:cycle_id>/activities/<int:activity_id>/start/",
         views.start,

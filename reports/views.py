@@ -1,21 +1,30 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ammtc_tracker import pending_uploads
+from ammtc_tracker.spreadsheets import SpreadsheetRefused
 from priorities.models import Activity, Consultation, WorkPlan
-from reports import dashboard, exports, figures
+from reports import dashboard, exports, figures, workbook
 from reports.evidence import download_response
-from reports.exceptions import Conflict, EditConflict, NotPermitted
-from reports.forms import ReasonForm, ReportForm
+from reports.exceptions import Conflict, EditConflict, NotPermitted, RowRefused
+from reports.forms import ReasonForm, ReportForm, WorkbookUploadForm
 from reports.models import (
     EvidenceFile,
     IssuedDocument,
@@ -23,7 +32,7 @@ from reports.models import (
     ReportingCycle,
     ReportTransition,
 )
-from reports.services import move_report, save_report, start_report
+from reports.services import move_report, save_report, save_workbook, start_report
 
 
 def _get_report_for_user(request, pk):
@@ -337,3 +346,162 @@ def activity_list(request):
         ),
     }
     return render(request, "reports/activity_list.html", context)
+
+
+# --- The offline workbook: download, upload, preview, confirm ------------------------------
+
+WORKBOOK = "workbook"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _official_party(request):
+    if not request.user.acting_party_id:
+        raise PermissionDenied(_("The offline workbook is for officials of a party."))
+    return request.user.party
+
+
+def _my_reporting_url(cycle):
+    return f"{reverse('my_reporting')}?cycle={cycle.pk}"
+
+
+@login_required
+def workbook_download(request):
+    """The workbook of the official's party for a cycle it may file in now."""
+    party = _official_party(request)
+    cycle_id = request.GET.get("cycle", "")
+    cycle = get_object_or_404(ReportingCycle, pk=cycle_id if cycle_id.isdigit() else None)
+    try:
+        cycle.check_accepts_reports_from(party)
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_my_reporting_url(cycle))
+    content = workbook.build_workbook(party=party, cycle=cycle)
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"ammtc-{party.code}-{slugify(cycle.title)}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def workbook_upload(request):
+    """Read an uploaded workbook and keep it for the preview; write nothing."""
+    party = _official_party(request)
+    form = WorkbookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_refused(request, form, None)
+    cycle = get_object_or_404(ReportingCycle, pk=form.cleaned_data["cycle"])
+    upload = form.cleaned_data["workbook"]
+    try:
+        cycle.check_accepts_reports_from(party)
+        if upload.size > settings.SPREADSHEET_MAX_BYTES:
+            raise SpreadsheetRefused(
+                _("The file is %(size)s; at most %(limit)s can be uploaded.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.SPREADSHEET_MAX_BYTES),
+                }
+            )
+        content = upload.read()
+        parsed = workbook.read_workbook(
+            content,
+            party=party,
+            cycle=cycle,
+            sha256=hashlib.sha256(content).hexdigest(),
+            filename=upload.name[:200],
+        )
+    except (Conflict, SpreadsheetRefused) as refusal:
+        form.add_error("workbook", refusal.message)
+        return _upload_refused(request, form, cycle)
+    token = pending_uploads.keep(request, WORKBOOK, {"upload": parsed.to_json()})
+    return redirect(f"{reverse('workbook_preview')}?upload={token}")
+
+
+def _upload_refused(request, form, cycle):
+    context = {"form": form, "cycle": cycle}
+    return render(request, "reports/workbook_upload.html", context, status=400)
+
+
+def _pending_workbook(request, token, party):
+    """The kept upload and its cycle, or None when it was saved already or has expired."""
+    data = pending_uploads.get(request, WORKBOOK, token)
+    if data is None or data["upload"]["party_id"] != party.pk:
+        return None, None, None
+    upload = workbook.Upload.from_json(data["upload"])
+    return data, upload, get_object_or_404(ReportingCycle, pk=upload.cycle_id)
+
+
+def _upload_gone(request):
+    messages.error(
+        request, _("This upload was saved already or has expired. Upload the workbook again.")
+    )
+    return redirect("my_reporting")
+
+
+@login_required
+def workbook_preview(request):
+    """Per row, what saving would change (old -> new), and every problem; writes nothing."""
+    party = _official_party(request)
+    token = request.GET.get("upload", "")
+    data, upload, cycle = _pending_workbook(request, token, party)
+    if data is None:
+        return _upload_gone(request)
+    result = workbook.preview(upload, party=party, cycle=cycle)
+    # What the user sees now is what confirming may overwrite, and nothing saved after it.
+    pending_uploads.update(request, WORKBOOK, token, {**data, "seen": result.seen_versions})
+    context = {
+        "upload": upload,
+        "token": token,
+        "cycle": cycle,
+        "party": party,
+        "preview": result,
+        "counts": {
+            outcome: result.count(outcome) for outcome in ("new", "change", "same", "locked")
+        },
+    }
+    return render(request, "reports/workbook_preview.html", context)
+
+
+@login_required
+@require_POST
+def workbook_confirm(request):
+    """Save the previewed rows as drafts, all or none, if nothing changed since the preview."""
+    party = _official_party(request)
+    token = request.POST.get("upload", "")
+    data, upload, cycle = _pending_workbook(request, token, party)
+    if data is None or "seen" not in data:
+        return _upload_gone(request)
+    preview_url = f"{reverse('workbook_preview')}?upload={token}"
+    result = workbook.preview(upload, party=party, cycle=cycle)
+    if result.problems:
+        messages.error(request, _("Nothing was saved: the workbook has problems."))
+        return redirect(preview_url)
+    result.expect_versions(data["seen"])
+    try:
+        cycle.check_accepts_reports_from(party)
+        saved = save_workbook(user=request.user, cycle=cycle, rows=result.to_save)
+    except RowRefused as refusal:
+        messages.error(
+            request,
+            _(
+                "Nothing was saved. %(why)s The preview now shows the reports as they are; "
+                "check it and confirm again."
+            )
+            % {"why": refusal.message},
+        )
+        return redirect(preview_url)
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_my_reporting_url(cycle))
+    pending_uploads.discard(request, WORKBOOK, token)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s report saved as a draft from the workbook.",
+            "%(count)s reports saved as drafts from the workbook.",
+            saved,
+        )
+        % {"count": saved},
+    )
+    return redirect(_my_reporting_url(cycle))
