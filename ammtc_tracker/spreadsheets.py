@@ -55,16 +55,27 @@ XLSX_MAX_MEMBERS = 200
 XLSX_MAX_UNCOMPRESSED = 40 * 1024 * 1024
 
 
+def read_upload(upload, *, max_bytes):
+    """An uploaded file's bytes, refused unread when it is larger than ``max_bytes``."""
+    if upload.size > max_bytes:
+        raise SpreadsheetRefused(_too_large(upload.size, max_bytes))
+    return upload.read()
+
+
+def _too_large(size, limit):
+    return _("The file is %(size)s; at most %(limit)s can be uploaded.") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+    }
+
+
 def open_xlsx(content, *, max_bytes):
     """``content`` (bytes) opened read-only with openpyxl, or SpreadsheetRefused saying why.
 
     openpyxl parses its XML with defusedxml (a dependency), so entity expansion is refused too.
     """
     if len(content) > max_bytes:
-        raise SpreadsheetRefused(
-            _("The file is %(size)s; at most %(limit)s can be uploaded.")
-            % {"size": filesizeformat(len(content)), "limit": filesizeformat(max_bytes)}
-        )
+        raise SpreadsheetRefused(_too_large(len(content), max_bytes))
     not_xlsx = _("This file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ammtc_tracker.history import HistoryAdmin
+from priorities.admin_import import PlanImportAdminMixin
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 
 
@@ -42,7 +43,7 @@ class PriorityAreaInline(admin.TabularInline):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(HistoryAdmin):
+class WorkPlanAdmin(PlanImportAdminMixin, HistoryAdmin):
     list_display = ["title", "first_year", "last_year", "agreed_at", "adopted_at", "area_count"]
     list_select_related = ["agreed_at", "adopted_at"]
     search_fields = ["title"]

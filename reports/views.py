@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ammtc_tracker import pending_uploads
-from ammtc_tracker.spreadsheets import SpreadsheetRefused
+from ammtc_tracker.spreadsheets import SpreadsheetRefused, read_upload
 from priorities.models import Activity, Consultation, WorkPlan
 from reports import dashboard, exports, figures, workbook
 from reports.evidence import download_response
@@ -395,15 +394,7 @@ def workbook_upload(request):
     upload = form.cleaned_data["workbook"]
     try:
         cycle.check_accepts_reports_from(party)
-        if upload.size > settings.SPREADSHEET_MAX_BYTES:
-            raise SpreadsheetRefused(
-                _("The file is %(size)s; at most %(limit)s can be uploaded.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.SPREADSHEET_MAX_BYTES),
-                }
-            )
-        content = upload.read()
+        content = read_upload(upload, max_bytes=settings.SPREADSHEET_MAX_BYTES)
         parsed = workbook.read_workbook(
             content,
             party=party,
