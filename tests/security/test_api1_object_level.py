@@ -316,6 +316,25 @@ def admin_compliance(world, role, name):
     yield "web", "get", url, SEEN_MISSING if role == "secretariat" else ADMIN_LOGIN
 
 
+def admin_plan_import(world, role, name):
+    """The secretariat's work-plan import on a plan's admin page: nobody else gets in."""
+    from priorities.models import WorkPlan
+
+    suffix = name.rsplit("_import", 1)[1].lstrip("_")
+    suffix = f"{suffix}/" if suffix else ""
+    method = "post" if suffix == "confirm/" else "get"
+    plan = WorkPlan.objects.order_by("pk").first()
+    for object_id, exists in ((plan.pk, True), (MISSING, False)):
+        url = f"/admin/priorities/workplan/{object_id}/import/{suffix}"
+        if role == "anonymous":
+            expected = ADMIN_LOGIN
+        elif role != "secretariat":
+            expected = 403
+        else:
+            expected = SEEN if exists else SEEN_MISSING
+        yield "web", method, url, expected
+
+
 def web_consultation_documents(world, role):
     consultation = world["document"].consultation
     for pk, expected in ((consultation.pk, 200), (MISSING, 404)):
@@ -377,6 +396,7 @@ RULES = [
     (r"^cycle_changes$", plain(web_cycle_changes)),
     (r"^admin:\w+_documents(_\w+)?$", admin_documents),
     (r"^admin:reports_reportingcycle_compliance(_xlsx)?$", admin_compliance),
+    (r"^admin:priorities_workplan_import(_\w+)?$", admin_plan_import),
     # The first rule that matches applies: the particular ones come first.
     (r"^admin:auth_user_password_change$", admin_password),
     (r"^admin:\w+_simple_history$", admin_object_rule("simple_history")),
