@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -82,16 +82,17 @@ class Problem:
 
 @dataclass
 class WorkbookRow:
-    """One filled row of an uploaded workbook, as read (not yet compared with the reports)."""
+    """A row of an uploaded workbook with cells changed since it was downloaded, as read (not
+    yet compared with the reports). Only the changed cells are kept."""
 
     row: int
     activity_id: int
     code: str
-    content: dict
-    indicators: dict  # Indicator id -> (value, note)
-    # What the file changed since it was downloaded, with the digests of the values then.
-    edited: dict  # content field name -> digest when downloaded
-    edited_indicators: dict  # Indicator id -> [digest of value, of note] when downloaded
+    content: dict  # content field name -> value, for the changed fields
+    indicators: dict  # Indicator id -> (value, note), for the changed indicators
+    # The digests of the values when downloaded, of the same fields and indicators.
+    edited: dict
+    edited_indicators: dict  # Indicator id -> [digest of value, of note]
 
     def to_json(self):
         return {
@@ -127,6 +128,7 @@ class Upload:
     filename: str
     rows: list
     problems: list
+    untouched: int = 0  # rows left as they were downloaded
 
     def to_json(self):
         return {
@@ -134,6 +136,7 @@ class Upload:
             "cycle_id": self.cycle_id,
             "sha256": self.sha256,
             "filename": self.filename,
+            "untouched": self.untouched,
             "rows": [row.to_json() for row in self.rows],
             "problems": [[p.row, p.column, p.message] for p in self.problems],
         }
@@ -197,9 +200,13 @@ def _current(party, cycle):
     with_values = Prefetch("indicator_values", queryset=values)
     reports = ProgressReport.objects.filter(cycle=cycle, party=party).prefetch_related(with_values)
     current = {report.activity_id: Current(report, _values_of(report)) for report in reports}
+    this_cycle = ProgressReport.objects.filter(
+        cycle=cycle, party=party, activity_id=OuterRef("activity_id")
+    )
     earlier = (
         ProgressReport.objects.accepted()
         .filter(
+            ~Exists(this_cycle),
             party=party,
             cycle__work_plan_id=cycle.work_plan_id,
             cycle__period_start__lt=cycle.period_start,
@@ -415,10 +422,10 @@ def read_workbook(content, *, party, cycle, sha256="", filename=""):
     try:
         payload = _read_checksum(book)
         _check_scope(payload, party, cycle)
-        rows, problems = _read_rows(book.worksheets[0], payload, party, cycle)
+        rows, problems, untouched = _read_rows(book.worksheets[0], payload, party, cycle)
     finally:
         book.close()
-    return Upload(party.pk, cycle.pk, sha256, filename, rows, problems)
+    return Upload(party.pk, cycle.pk, sha256, filename, rows, problems, untouched)
 
 
 def _read_checksum(book):
@@ -489,9 +496,11 @@ def _read_rows(sheet, payload, party, cycle):
             problems.append(reader.problem(0, message % {"code": code, "other": seen[code]}))
             continue
         seen[code] = number
-        rows.append(reader.read(code, *entry))
+        row = reader.read(code, *entry)
+        if row.edited or row.edited_indicators:
+            rows.append(row)
         problems += reader.problems
-    return rows, problems
+    return rows, problems, len(seen) - len(rows)
 
 
 def _status_lookup():
@@ -557,7 +566,13 @@ class _RowReader:
             if now[at : at + 2] != digests[at : at + 2]:
                 edited_indicators[indicator_id] = digests[at : at + 2]
         return WorkbookRow(
-            self.number, activity_id, code, content, indicators, edited, edited_indicators
+            self.number,
+            activity_id,
+            code,
+            {name: content[name] for name in edited},
+            {pk: indicators[pk] for pk in edited_indicators},
+            edited,
+            edited_indicators,
         )
 
     def _status(self, index):
@@ -664,8 +679,9 @@ class RowPreview:
 
 @dataclass
 class Preview:
-    rows: list
+    rows: list  # the rows the file changed
     problems: list
+    untouched: int = 0  # rows left as downloaded, not listed
 
     @property
     def to_save(self):
@@ -682,7 +698,8 @@ class Preview:
             row.version = seen.get(str(row.activity.pk), -1)
 
     def count(self, outcome):
-        return sum(1 for row in self.rows if row.outcome == outcome)
+        listed = sum(1 for row in self.rows if row.outcome == outcome)
+        return listed + self.untouched if outcome == RowPreview.SAME else listed
 
 
 def preview(upload, *, party, cycle):
@@ -703,7 +720,7 @@ def preview(upload, *, party, cycle):
             continue
         state = current.get(activity.pk) or Current(None, _empty_values())
         rows.append(_compare(row, activity, state, problems))
-    return Preview(rows, problems)
+    return Preview(rows, problems, upload.untouched)
 
 
 def _compare(row, activity, state, problems):
@@ -739,8 +756,12 @@ def _compare(row, activity, state, problems):
     if report is None:
         # A new draft holds the whole row, including what was carried from an earlier cycle.
         preview.outcome = RowPreview.NEW
-        preview.content = dict(row.content)
-        preview.indicators = {pk: pair for pk, pair in row.indicators.items() if pk in indicators}
+        preview.content = {**before.content, **row.content}
+        preview.indicators = {
+            pk: pair
+            for pk, pair in {**before.indicators, **row.indicators}.items()
+            if pk in indicators
+        }
     elif not report.is_editable:
         preview.outcome = RowPreview.LOCKED
         preview.notices.append(
