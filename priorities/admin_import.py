@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -155,6 +156,12 @@ class PlanImportAdminMixin:
             result = import_activities(matrix=matrix, plan=plan, user=request.user)
         except ImportRefused:
             messages.error(request, _("Nothing was imported: the file has problems."))
+            return redirect(f"{self._url('import_preview', plan)}?upload={token}")
+        except IntegrityError:
+            # Another import (or an edit) added one of these codes since the preview.
+            messages.error(
+                request, _("Nothing was imported: the plan changed meanwhile. Check again.")
+            )
             return redirect(f"{self._url('import_preview', plan)}?upload={token}")
         pending_uploads.discard(request, PLAN_IMPORT, token)
         messages.success(

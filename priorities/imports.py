@@ -380,8 +380,10 @@ class _Importer:
         self.matrix, self.plan, self.user = matrix, plan, user
         self.areas = {area.number: area for area in plan.priority_areas.all()}
         self.parties = {party.code: party for party in Party.objects.all()}
-        activities = Activity.objects.filter(work_plan=plan).prefetch_related(
-            "lead_parties", "participating_parties", "indicators"
+        activities = (
+            Activity.objects.filter(work_plan=plan)
+            .select_related("priority_area")
+            .prefetch_related("lead_parties", "participating_parties", "indicators")
         )
         self.existing = {activity.code: activity for activity in activities}
         self.problems = list(matrix.problems)
@@ -457,8 +459,13 @@ class _Importer:
     def _validate(self, activity, row):
         if activity.priority_area_id is None:
             return  # reported already: no area given, or no such area in the plan
+        # The plan and area are the ones loaded above, and the code is unique in the file and
+        # the key of the activity it names: only the date-order constraint needs the database.
+        resolved = ["work_plan", "priority_area"]
         try:
-            activity.full_clean()
+            activity.full_clean(exclude=resolved, validate_constraints=False)
+            if activity.planned_start and activity.planned_end:
+                activity.validate_constraints(exclude=resolved)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:

@@ -290,3 +290,21 @@ def test_the_template_lists_the_plans_areas_and_the_party_codes(desk, plan):
     instructions = [row[0] for row in book.worksheets[1].iter_rows(values_only=True)]
     assert "2. Cybercrime" in " ".join(str(line) for line in instructions)
     assert "ID: Indonesia" in instructions
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_the_preview_takes_the_same_queries_for_any_number_of_rows(
+    desk, plan, count, django_assert_num_queries
+):
+    rows = [
+        [2, f"2.{n}", f"Activity {n}", "", "", "ID", "JP", None, None, "", "Trained"]
+        for n in range(1, count + 1)
+    ]
+    _html, token = preview(desk, upload(desk, plan, matrix_xlsx(desk, plan, rows)))
+    confirm(desk, plan, token)  # so that the preview compares with activities that exist
+    response = upload(desk, plan, matrix_xlsx(desk, plan, rows))
+    # session, user, the user's permissions (2); the plan, its areas, the parties; the plan's
+    # activities with their lead parties, participating parties and indicators
+    with django_assert_num_queries(11):
+        html, _token = preview(desk, response)
+    assert f"{count} activities unchanged" in html

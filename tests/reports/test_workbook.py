@@ -565,3 +565,43 @@ def test_my_reporting_offers_the_workbook_of_the_cycle_shown(client, official_id
     html = client.get("/my-reporting/").content.decode()
     assert f'href="/my-reporting/workbook/?cycle={cycle.pk}"' in html
     assert f'name="cycle" value="{cycle.pk}"' in html
+
+
+def _many(plan, official_id, cycle, count):
+    activities = [
+        make_activity(plan, f"5.{n}", leads=["ID"], indicators=2) for n in range(1, count + 1)
+    ]
+    for activity in activities[: count // 2]:
+        make_report(official_id, activity, cycle)
+    return activities
+
+
+@pytest.mark.parametrize("count", [4, 12])
+def test_the_download_takes_the_same_queries_for_any_number_of_rows(
+    client, official_id, plan, cycle, count, django_assert_num_queries
+):
+    _many(plan, official_id, cycle, count)
+    client.force_login(official_id)
+    # session, user, the user's party, cycle; activities, their indicators; this cycle's
+    # reports, their indicator values; the earlier cycles' accepted reports (none here, so no
+    # prefetch); the idle timeout renewing the session (savepoint, update, release)
+    with django_assert_num_queries(12):
+        download(client, cycle)
+
+
+@pytest.mark.parametrize("count", [4, 12])
+def test_the_preview_takes_the_same_queries_for_any_number_of_rows(
+    client, official_id, plan, cycle, count, django_assert_num_queries
+):
+    activities = _many(plan, official_id, cycle, count)
+    client.force_login(official_id)
+    book = download(client, cycle)
+    for activity in activities:
+        fill(book, activity.code, percent=90)
+    response = upload(client, cycle, book)
+    # session, user, the user's party, cycle; activities, their indicators; this cycle's
+    # reports, their indicator values; the earlier cycles' accepted reports; the versions
+    # seen kept in the session (savepoint, update, release)
+    with django_assert_num_queries(12):
+        page, _token = preview_of(client, response)
+    assert f"{count - count // 2} new drafts" in page.content.decode()
