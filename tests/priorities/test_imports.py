@@ -308,3 +308,12 @@ def test_the_preview_takes_the_same_queries_for_any_number_of_rows(
     with django_assert_num_queries(11):
         html, _token = preview(desk, response)
     assert f"{count} activities unchanged" in html
+
+
+def test_a_file_with_too_many_rows_is_refused(desk, plan, monkeypatch):
+    monkeypatch.setattr("priorities.imports.MAX_ROWS", 2)
+    content = b"Priority area,Code,Title\n" + b"2,2.1,A\n" * 3
+    response = upload(desk, plan, content, name="activities.csv")
+    assert response.status_code == 400
+    assert "The file has more than 2 rows." in response.content.decode()
+    assert not Activity.objects.filter(work_plan=plan).exists()

@@ -605,3 +605,14 @@ def test_the_preview_takes_the_same_queries_for_any_number_of_rows(
     with django_assert_num_queries(12):
         page, _token = preview_of(client, response)
     assert f"{count - count // 2} new drafts" in page.content.decode()
+
+
+def test_a_sheet_with_too_many_rows_is_refused(client, official_id, activities, cycle, monkeypatch):
+    monkeypatch.setattr("reports.workbook.MAX_ROWS", 3)
+    client.force_login(official_id)
+    book = download(client, cycle)
+    for row in range(4, 8):
+        book.worksheets[0].cell(row, ACHIEVEMENTS, "More")
+    response = upload(client, cycle, book)
+    assert response.status_code == 400
+    assert "The sheet has more than 3 rows" in response.content.decode()
