@@ -538,6 +538,7 @@ class _RowReader:
     def __init__(self, number, values, labels, statuses):
         self.number, self.values, self.labels, self.statuses = number, values, labels, statuses
         self.problems = []
+        self.bad_columns = set()  # indexes of the cells with a problem: not read as changes
 
     def problem(self, index, message):
         column = f"{get_column_letter(index + 1)} ({self.labels[index]})"
@@ -545,6 +546,7 @@ class _RowReader:
 
     def error(self, index, message):
         self.problems.append(self.problem(index, message))
+        self.bad_columns.add(index)
 
     def read(self, code, activity_id, indicator_ids, digests):
         first = FIRST_CONTENT_COLUMN - 1
@@ -559,11 +561,16 @@ class _RowReader:
             index = FIRST_INDICATOR_COLUMN - 1 + 3 * slot
             indicators[indicator_id] = (self._decimal(index + 1), self._text(index + 2))
         now = _digests(Values(content, indicators), indicator_ids)
-        edited = {name: digests[i] for i, name in enumerate(CONTENT_FIELDS) if now[i] != digests[i]}
+        edited = {
+            name: digests[i]
+            for i, name in enumerate(CONTENT_FIELDS)
+            if now[i] != digests[i] and first + i not in self.bad_columns
+        }
         edited_indicators = {}
         for slot, indicator_id in enumerate(indicator_ids):
             at = len(CONTENT_FIELDS) + 2 * slot
-            if now[at : at + 2] != digests[at : at + 2]:
+            index = FIRST_INDICATOR_COLUMN - 1 + 3 * slot
+            if now[at : at + 2] != digests[at : at + 2] and index + 1 not in self.bad_columns:
                 edited_indicators[indicator_id] = digests[at : at + 2]
         return WorkbookRow(
             self.number,

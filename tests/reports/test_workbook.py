@@ -218,6 +218,8 @@ def test_a_status_not_in_the_list_is_named_and_nothing_can_be_saved(
     page, token = preview_of(client, upload(client, cycle, book))
     html = page.content.decode()
     assert "Row 2, D (Implementation status): &quot;finished&quot; is not in the list" in html
+    assert "<del>in progress</del>" not in html  # a bad cell is a problem, not a change
+    assert "<del>40</del> → <ins>80</ins>" in html
     assert "workbook/confirm/" not in html
     response = confirm(client, token)  # posted anyway
     assert response.status_code == 302
