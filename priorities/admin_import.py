@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,10 +144,8 @@ class PlanImportAdminMixin:
         )
         return TemplateResponse(request, "admin/priorities/import_preview.html", context)
 
+    @method_decorator(require_POST)
     def import_confirm_view(self, request, object_id):
-        return require_POST(self._confirm)(request, object_id)
-
-    def _confirm(self, request, object_id):
         plan = get_object_or_404(self.model, pk=object_id)
         token = request.POST.get("upload", "")
         matrix = self._pending(request, plan, token)
