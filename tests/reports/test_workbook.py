@@ -3,6 +3,9 @@ with openpyxl), upload it, read the preview, confirm; and every way an upload is
 
 import datetime
 import io
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -618,3 +621,38 @@ def test_a_sheet_with_too_many_rows_is_refused(client, official_id, activities, 
     response = upload(client, cycle, book)
     assert response.status_code == 400
     assert "The sheet has more than 3 rows" in response.content.decode()
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice (soffice)")
+def test_a_workbook_saved_again_by_libreoffice_is_read_back(
+    client, official_id, activities, cycle, tmp_path
+):
+    make_report(official_id, activities["2.1"], cycle)
+    client.force_login(official_id)
+    (tmp_path / "downloaded.xlsx").write_bytes(as_bytes(download(client, cycle)))
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(tmp_path / "downloaded.xlsx"),
+        ],
+        env={**os.environ, "HOME": str(tmp_path)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    saved = (tmp_path / "saved" / "downloaded.xlsx").read_bytes()
+    page, _token = preview_of(client, upload(client, cycle, saved))
+    assert "2 rows without changes" in page.content.decode()  # its checksum and values intact
+
+    book = fill(openpyxl.load_workbook(io.BytesIO(saved)), "2.1", percent=45)
+    page, token = preview_of(client, upload(client, cycle, book))
+    assert "<del>40</del> → <ins>45</ins>" in page.content.decode()
+    confirm(client, token)
+    assert ProgressReport.objects.get(activity=activities["2.1"]).percent_complete == 45
