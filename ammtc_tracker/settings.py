@@ -171,6 +171,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# "29 Dec 2026" and "29 Dec 2026, 14:05 WIB" everywhere (ammtc_tracker/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["ammtc_tracker.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

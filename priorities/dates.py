@@ -12,14 +12,15 @@ class DatePrecision(models.TextChoices):
 
 
 def format_partial_date(value, precision):
-    """'22 August 2023', 'June 2023' or '1984': never a day or month the sources do not give."""
+    """'22 Aug 2023' (the app's date format), 'June 2023' or '1984': never a day or month the
+    sources do not give."""
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:
         return str(value.year)
     if precision == DatePrecision.MONTH:
         return date_format(value, "F Y")
-    return date_format(value, "j F Y")
+    return date_format(value)
 
 
 def partial_date_is_normalised(date_field, precision_field):

@@ -244,7 +244,7 @@ class ProgressReportViewSet(
     def download(self, request, pk=None, file_id=None):
         """Download an evidence file of a report you may see."""
         return download_response(
-            get_object_or_404(EvidenceFile, pk=file_id, report=self.get_object())
+            get_object_or_404(EvidenceFile.objects.current(), pk=file_id, report=self.get_object())
         )
 
 

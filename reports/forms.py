@@ -1,4 +1,5 @@
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from priorities.models import Consultation
@@ -25,13 +26,17 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.ModelForm):
-    """What an official writes; indicator fields are added for the activity's indicators."""
+    """What an official writes. Indicator fields are added for the activity's indicators, and a
+    remove box and a replace input for each file attached now."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
-        help_text=_("PDF, Office documents or images; 10 MB each at most. You may choose several."),
+        help_text=_(
+            "Documents that show what was done: an agenda, an attendance list, a report, a "
+            "photo. PDF, Office documents or images; 10 MB each at most. You may choose several."
+        ),
     )
 
     class Meta:
@@ -43,35 +48,82 @@ class ReportForm(forms.ModelForm):
             "challenges": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "implementation_status": _("Where the activity stands at the end of this period."),
+            "percent_complete": _(
+                "How much of the whole activity is done, from its start to the end of this "
+                "reporting period: cumulative over the plan period, not this year alone. A "
+                "whole number from 0 to 100: 'not started' is 0, 'completed' is 100; leave it "
+                "empty for a cancelled activity."
+            ),
+            "achievements": _(
+                "What was done in this period and what it produced: events held, people "
+                "trained, agreements or documents adopted, with numbers and dates."
+            ),
+            "challenges": _("What slowed or blocked the work, if anything."),
+            "next_steps": _("What is planned for the next period."),
+        }
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
-        self.indicator_errors = []
+        self.required_to_submit = set(ProgressReport.REQUIRED_TO_SUBMIT)
+        for name in self.required_to_submit:
+            self.fields[name].widget.attrs["aria-required"] = "true"
+        self._add_indicator_fields()
+        self.evidence = self.instance.current_evidence if self.instance.pk else []
+        for evidence in self.evidence:
+            self.fields[f"remove_{evidence.pk}"] = forms.BooleanField(
+                label=_("Remove %(name)s") % {"name": evidence.original_name}, required=False
+            )
+            self.fields[f"replace_{evidence.pk}"] = forms.FileField(
+                label=_("Replace %(name)s with") % {"name": evidence.original_name},
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+            )
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        # The page's order, which the error summary follows.
+        self.order_fields([*ProgressReport.CONTENT_FIELDS, *self._indicator_field_names(), "files"])
+
+    def _indicator_field_names(self):
+        for indicator in self.indicators:
+            yield f"indicator_{indicator.pk}_value"
+            yield f"indicator_{indicator.pk}_note"
+
+    def _add_indicator_fields(self):
         saved = {value.indicator_id: value for value in self.instance.indicator_values.all()}
         for indicator in self.indicators:
             value = saved.get(indicator.pk)
             self.fields[f"indicator_{indicator.pk}_value"] = forms.DecimalField(
-                label=str(indicator),
+                label=_("%(indicator)s: value") % {"indicator": indicator.name},
                 required=False,
                 max_digits=14,
                 decimal_places=2,
                 initial=value.value if value else None,
-                help_text=_("Baseline %(baseline)s, target %(target)s.")
-                % {"baseline": indicator.baseline, "target": indicator.target},
+                widget=forms.NumberInput(attrs={"aria-required": "true"}),
+                help_text=_("Baseline %(baseline)s, target %(target)s %(unit)s.")
+                % {
+                    "baseline": _number(indicator.baseline),
+                    "target": _number(indicator.target),
+                    "unit": indicator.unit,
+                },
             )
             self.fields[f"indicator_{indicator.pk}_note"] = forms.CharField(
-                label=_("Note, or why it was not measured"),
+                label=_("%(indicator)s: note, or why it was not measured")
+                % {"indicator": indicator.name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=value.note if value else "",
             )
-        if not self.is_bound:
-            self.fields["version"].initial = self.instance.version
 
     def bound_to_saved(self):
         """The same form bound to the saved values, so that errors can be shown beside them."""
-        data = {name: self[name].value() for name in self.fields if name != "files"}
+        data = {
+            name: self[name].value()
+            for name, field in self.fields.items()
+            if not isinstance(field, forms.FileField | forms.BooleanField)
+        }
         bound = ReportForm(data, instance=self.instance, indicators=self.indicators)
         bound.is_valid()
         return bound
@@ -89,6 +141,12 @@ class ReportForm(forms.ModelForm):
             for indicator in self.indicators
         ]
 
+    def evidence_rows(self):
+        return [
+            (evidence, self[f"remove_{evidence.pk}"], self[f"replace_{evidence.pk}"])
+            for evidence in self.evidence
+        ]
+
     def content(self):
         return {name: self.cleaned_data[name] for name in ProgressReport.CONTENT_FIELDS}
 
@@ -101,13 +159,43 @@ class ReportForm(forms.ModelForm):
             for indicator in self.indicators
         }
 
-    def add_domain_errors(self, error):
-        """Show a ValidationError from the model or a service next to the field it names."""
+    def removed_files(self):
+        return [e.pk for e in self.evidence if self.cleaned_data.get(f"remove_{e.pk}")]
+
+    def replaced_files(self):
+        replacements = {e.pk: self.cleaned_data.get(f"replace_{e.pk}") for e in self.evidence}
+        return {pk: upload for pk, upload in replacements.items() if upload}
+
+    def add_domain_errors(self, error, report):
+        """Show a ValidationError from the model or a service next to the field it names; a
+        missing indicator is marked on its own value field."""
         for field, messages in error.message_dict.items():
             if field == "indicator_values":
-                self.indicator_errors.extend(messages)
+                self._add_indicator_errors(messages, report)
             else:
                 self.add_error(field if field in self.fields else None, messages)
+
+    def _add_indicator_errors(self, messages, report):
+        unreported = report.unreported_indicators()
+        if not unreported:
+            self.add_error(None, messages)
+        for indicator in unreported:
+            self.add_error(
+                f"indicator_{indicator.pk}_value",
+                _("Give a value, or say in the note why it was not measured."),
+            )
+
+    def error_summary(self):
+        """(field id, label, message) for every error, in the order of the page."""
+        rows = [(None, None, message) for message in self.non_field_errors()]
+        for field in self:
+            for message in field.errors:
+                rows.append((field.id_for_label, field.label, message))
+        return rows
+
+
+def _number(value):
+    return "-" if value is None else floatformat(value, -2)
 
 
 class ReasonForm(forms.Form):

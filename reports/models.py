@@ -9,7 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from ammtc_tracker.logs import log_transition
@@ -111,7 +113,7 @@ class ReportingCycle(models.Model):
         if timezone.localdate() < self.opens_on:
             raise Conflict(
                 _("%(cycle)s opens on %(day)s. Contact %(contact)s if you need it sooner.")
-                % {"cycle": self, "day": self.opens_on, "contact": contact}
+                % {"cycle": self, "day": date_format(self.opens_on), "contact": contact}
             )
         if self.is_closed and not self.waivers.filter(party=party).exists():
             raise Conflict(
@@ -121,11 +123,18 @@ class ReportingCycle(models.Model):
                 )
                 % {
                     "cycle": self,
-                    "day": timezone.localdate(self.closed_at),
+                    "day": date_format(timezone.localdate(self.closed_at)),
                     "contact": contact,
                     "party": party,
                 }
             )
+
+    def accepts_reports_from(self, party):
+        try:
+            self.check_accepts_reports_from(party)
+        except Conflict:
+            return False
+        return True
 
 
 class SubmissionWaiver(models.Model):
@@ -234,6 +243,12 @@ class ProgressReport(models.Model):
         "challenges",
         "next_steps",
     )
+    # What a submission needs (a draft may lack any of it), with what to say when it is missing.
+    REQUIRED_TO_SUBMIT = {
+        "implementation_status": _("Choose the implementation status."),
+        "percent_complete": _("Give the percent complete (0-100)."),
+        "achievements": _("Describe what was achieved."),
+    }
 
     cycle = models.ForeignKey(
         ReportingCycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("cycle")
@@ -289,7 +304,7 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     version = models.PositiveIntegerField(
-        _("version"), default=1, help_text=_("Raised by every save; a stale save is refused.")
+        _("version"), default=1, help_text=_("How many times the report was saved.")
     )
 
     history = HistoricalRecords()
@@ -322,6 +337,28 @@ class ProgressReport(models.Model):
     def is_editable(self):
         return self.status in self.EDITABLE
 
+    @property
+    def days_late(self):
+        """Whole days between the cycle's deadline and the submission, in the site's time zone."""
+        if self.submitted_at is None or not self.is_late:
+            return 0
+        return (timezone.localdate(self.submitted_at) - self.cycle.deadline).days
+
+    @property
+    def current_evidence(self):
+        """The files attached now. Filtered in Python, so that a prefetch of ``evidence_files``
+        serves it without another query."""
+        return [evidence for evidence in self.evidence_files.all() if not evidence.is_removed]
+
+    def timeliness_display(self):
+        """'on time' or 'late by 3 days', in words for everyone (not a colour or an icon)."""
+        if self.submitted_at is None:
+            return ""
+        if not self.is_late:
+            return str(_("on time"))
+        days = self.days_late
+        return ngettext("late by %(days)d day", "late by %(days)d days", days) % {"days": days}
+
     def check_editable_by(self, user):
         """Raise unless ``user`` may change what this report says now."""
         if not user.is_authenticated or user.acting_party_id != self.party_id:
@@ -340,6 +377,17 @@ class ProgressReport(models.Model):
         except (NotPermitted, Conflict):
             return False
         return True
+
+    def last_return(self):
+        """The step that returned the report to its party, while it is returned; else None."""
+        if self.status != self.Status.RETURNED:
+            return None
+        return (
+            self.transitions.filter(to_status=self.Status.RETURNED)
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
 
     def allowed_actions(self, user):
         """The transitions ``user`` may start from this state, for buttons and API links."""
@@ -430,26 +478,55 @@ class ProgressReport(models.Model):
         )
 
     def check_complete(self):
-        """Raise ValidationError naming every field a reviewer needs and the report lacks."""
-        errors = {}
-        if not self.implementation_status:
-            errors["implementation_status"] = _("Choose the implementation status.")
-        if self.percent_complete is None:
-            errors["percent_complete"] = _("Give the percent complete (0-100).")
-        if not self.achievements.strip():
-            errors["achievements"] = _("Describe what was achieved.")
-        values = {v.indicator_id: v for v in self.indicator_values.all()}
-        missing = [
-            indicator.name
-            for indicator in self.activity.indicators.all()
-            if not (values.get(indicator.pk) and values[indicator.pk].is_reported)
-        ]
+        """Raise ValidationError naming every field a reviewer needs and the report lacks, or
+        that contradicts another (the web form and the API submit through this one check)."""
+        errors = {
+            name: message
+            for name, message in self.REQUIRED_TO_SUBMIT.items()
+            if getattr(self, name) in (None, "") or not str(getattr(self, name)).strip()
+        }
+        if self.implementation_status == self.Implementation.CANCELLED:
+            # A cancelled activity has no percent complete (see below).
+            errors.pop("percent_complete", None)
+        inconsistency = self._percent_contradicting_status()
+        if inconsistency:
+            errors["percent_complete"] = inconsistency
+        missing = [indicator.name for indicator in self.unreported_indicators()]
         if missing:
             errors["indicator_values"] = _(
                 "Give a value or a 'not measured' note for: %(names)s."
             ) % {"names": ", ".join(missing)}
         if errors:
             raise ValidationError(errors)
+
+    def _percent_contradicting_status(self):
+        """The message if percent complete contradicts the implementation status, else None."""
+        status, percent = self.implementation_status, self.percent_complete
+        if status == self.Implementation.NOT_STARTED and percent:
+            return _(
+                "The implementation status is 'not started' but percent complete is %(percent)s: "
+                "set percent complete to 0, or choose another implementation status."
+            ) % {"percent": percent}
+        if status == self.Implementation.COMPLETED and percent is not None and percent < 100:
+            return _(
+                "The implementation status is 'completed' but percent complete is %(percent)s: "
+                "set percent complete to 100, or choose another implementation status."
+            ) % {"percent": percent}
+        if status == self.Implementation.CANCELLED and percent is not None:
+            return _(
+                "The implementation status is 'cancelled': leave percent complete empty, or "
+                "choose another implementation status."
+            )
+        return None
+
+    def unreported_indicators(self):
+        """The activity's indicators that have neither a value nor a 'not measured' note."""
+        values = {v.indicator_id: v for v in self.indicator_values.all()}
+        return [
+            indicator
+            for indicator in self.activity.indicators.all()
+            if not (values.get(indicator.pk) and values[indicator.pk].is_reported)
+        ]
 
 
 class IndicatorValue(models.Model):
@@ -528,6 +605,12 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+class EvidenceFileQuerySet(models.QuerySet):
+    def current(self):
+        """The files attached now: removed files are kept (row and bytes) but no longer shown."""
+        return self.filter(removed_at__isnull=True)
+
+
 class EvidenceFile(models.Model):
     """A document attached to a report as evidence."""
 
@@ -549,14 +632,38 @@ class EvidenceFile(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="removed_evidence",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "uploaded_at", "id"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_by__isnull=True)
+                | Q(removed_at__isnull=False, removed_by__isnull=False),
+                name="evidencefile_removal_recorded",
+                violation_error_message=_("A removed file records who removed it and when."),
+            )
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_removed(self):
+        return self.removed_at is not None
 
 
 class SubmittedReportManager(models.Manager.from_queryset(ProgressReportQuerySet)):

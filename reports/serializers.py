@@ -88,7 +88,7 @@ class ProgressReportSerializer(StrictSerializer):
     indicator_values = IndicatorValueSerializer(
         many=True, required=False, max_length=MAX_INDICATOR_VALUES
     )
-    files = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
+    files = EvidenceFileSerializer(source="current_evidence", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     submitted_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

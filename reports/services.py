@@ -1,5 +1,5 @@
-"""Workflows that touch several models: starting a report, saving what an official wrote, and
-moving a report along the workflow, and issuing a consultation document.
+"""Workflows that touch several models: starting, saving and discarding a report, its evidence
+files, moving a report along the workflow, and issuing a consultation document.
 
 The transitions (submit, accept, return, reopen) are ``ProgressReport.transition``; the web
 screens, the admin and the API move a report with ``move_report``, which adds the e-mails, and
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ammtc_tracker.stored_files import atomic_with_files, remove_on_rollback
@@ -76,11 +77,25 @@ def start_report(*, user, activity, cycle):
 
 
 @atomic_with_files()
-def save_report(*, report, user, content, expected_version, indicator_values=None, files=()):
-    """Save what ``user`` wrote in a draft or returned report.
+def save_report(
+    *,
+    report,
+    user,
+    content,
+    expected_version,
+    indicator_values=None,
+    files=(),
+    removed_files=(),
+    replaced_files=None,
+):
+    """Save what ``user`` wrote in a draft or returned report, as one new version of it.
 
     ``content`` maps field names of ``ProgressReport.CONTENT_FIELDS`` to values;
-    ``indicator_values`` maps Indicator ids to ``(value, note)``; ``files`` are uploads.
+    ``indicator_values`` maps Indicator ids to ``(value, note)``; ``files`` are uploads;
+    ``removed_files`` are ids of attached files to take off, ``replaced_files`` maps ids of
+    attached files to their replacements. A removed file keeps its row and stored bytes,
+    marked with who removed it and when: a reviewer may have seen it, and the record keeps
+    what was filed.
     A save made from version N when the report is at a later version is refused with
     EditConflict, which lists what the saved report says that differs from this save.
     """
@@ -94,10 +109,19 @@ def save_report(*, report, user, content, expected_version, indicator_values=Non
         setattr(locked, name, value)
     locked.full_clean(exclude=["cycle", "activity", "party", "created_by"])
     _save_indicator_values(locked, user, indicator_values)
-    for upload in files:
-        _store_evidence(locked, user, upload)
+    _update_evidence(locked, user, files, removed_files, replaced_files or {})
     _record_change(locked, user, fields=content)
     return locked
+
+
+def _update_evidence(report, user, added, removed, replaced):
+    for upload in added:
+        _store_evidence(report, user, upload)
+    for evidence_id, upload in replaced.items():
+        _store_evidence(report, user, upload)
+        _mark_removed(report, evidence_id, user)
+    for evidence_id in set(removed) - set(replaced):
+        _mark_removed(report, evidence_id, user)
 
 
 def _lock_for_edit(report, user):
@@ -143,6 +167,40 @@ def attach_evidence(*, report, user, upload):
     return evidence
 
 
+def _mark_removed(report, evidence_id, user):
+    row = EvidenceFile.objects.current().filter(pk=evidence_id, report=report).first()
+    if row is None:
+        raise ValidationError(
+            {
+                "files": _("This file is not attached to the report (any more): %(id)s.")
+                % {"id": evidence_id}
+            }
+        )
+    row.removed_by, row.removed_at = user, timezone.now()
+    row._history_user = user
+    row.save(update_fields=["removed_by", "removed_at"])
+
+
+@transaction.atomic
+def discard_draft(*, report, user):
+    """Delete a draft of ``user``'s party that was never submitted: the one deletion allowed.
+
+    The history keeps the deletion (who, when, and the last version of the report, its values
+    and files); stored files stay in storage.
+    """
+    locked = _lock_for_edit(report, user)
+    # No transition leads back to draft: a draft was never submitted.
+    if locked.status != ProgressReport.Status.DRAFT:
+        raise Conflict(
+            _("Only a draft can be discarded; a report that was submitted stays on the record.")
+        )
+    for child in [*locked.indicator_values.all(), *locked.evidence_files.all()]:
+        child._history_user = user
+        child.delete()
+    locked._history_user = user
+    locked.delete()
+
+
 def _store_evidence(report, user, upload):
     """Store an upload checked by its content, with its size and SHA-256."""
     try:
@@ -159,6 +217,7 @@ def _store_evidence(report, user, upload):
     )
     evidence.file.save(upload.name, upload, save=False)
     remove_on_rollback(evidence.file.storage, evidence.file.name)
+    evidence._history_user = user
     evidence.save()
     return evidence
 
@@ -193,7 +252,10 @@ def _edit_conflict(saved, content, indicator_values):
             "%(who)s saved this report at %(when)s, after you opened it. Nothing of yours was "
             "saved. Compare the differences below, then save again to keep your version."
         )
-        % {"who": who, "when": timezone.localtime(saved.updated_at).strftime("%Y-%m-%d %H:%M")},
+        % {
+            "who": who,
+            "when": date_format(timezone.localtime(saved.updated_at), "DATETIME_FORMAT"),
+        },
         changes=changes,
     )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/discard/", views.report_discard, name="report_discard"),
     path("reports/<int:pk>/<action:action>/", views.report_transition, name="report_transition"),
     path(
         "reports/<int:pk>/files/<int:file_id>/",

@@ -31,7 +31,13 @@ from reports.models import (
     ReportingCycle,
     ReportTransition,
 )
-from reports.services import move_report, save_report, save_workbook, start_report
+from reports.services import (
+    discard_draft,
+    move_report,
+    save_report,
+    save_workbook,
+    start_report,
+)
 
 
 def _get_report_for_user(request, pk):
@@ -51,12 +57,14 @@ def my_reporting(request):
     today = timezone.localdate()
     cycles = list(ReportingCycle.objects.filter(opens_on__lte=today).order_by("-opens_on"))
     cycle = _chosen_cycle(request, cycles)
-    rows = []
+    rows, can_start = [], False
     if cycle:
+        can_start = cycle.accepts_reports_from(party)
         returns = ReportTransition.objects.filter(to_status=ProgressReport.Status.RETURNED)
         reports = (
             ProgressReport.objects.visible_to(request.user)
             .filter(cycle=cycle, party=party)
+            .select_related("cycle")
             .prefetch_related(
                 Prefetch("transitions", queryset=returns.order_by("-at"), to_attr="returns")
             )
@@ -74,7 +82,14 @@ def my_reporting(request):
     return render(
         request,
         "reports/my_reporting.html",
-        {"party": party, "cycle": cycle, "cycles": cycles, "rows": rows, "today": today},
+        {
+            "party": party,
+            "cycle": cycle,
+            "cycles": cycles,
+            "rows": rows,
+            "can_start": can_start,
+            "contact": settings.SECRETARIAT_CONTACT,
+        },
     )
 
 
@@ -123,17 +138,13 @@ def report_detail(request, pk):
 
 
 def _render_detail(request, report, *, reason_form=None, status=200):
-    timeline = list(report.transitions.select_related("actor"))
-    returns = [step for step in timeline if step.to_status == ProgressReport.Status.RETURNED]
     context = {
         "report": report,
-        "return_reason": returns[-1]
-        if returns and report.status == report.Status.RETURNED
-        else None,
+        "return_reason": report.last_return(),
         "values": report.indicator_values.select_related("indicator"),
         "missing_indicators": report.activity.indicators.exclude(values__report=report),
-        "files": report.evidence_files.all(),
-        "timeline": timeline,
+        "files": report.evidence_files.current(),
+        "timeline": report.transitions.select_related("actor"),
         "actions": report.allowed_actions(request.user),
         "can_edit": report.is_editable_by(request.user),
         "reason_form": reason_form or ReasonForm(),
@@ -157,7 +168,7 @@ def report_transition(request, pk, action):
         if action == ProgressReport.Action.SUBMIT:
             messages.error(request, _("Not submitted: complete the fields marked below."))
             form = _report_form(report).bound_to_saved()
-            form.add_domain_errors(error)
+            form.add_domain_errors(error, report)
             return _render_form(request, report, form)
         form.add_error("comment", error.message_dict.get("comment"))
         return _render_detail(request, report, reason_form=form, status=400)
@@ -192,8 +203,15 @@ def _report_form(report, *args):
 
 
 def _render_form(request, report, form, *, conflict=None):
-    context = {"report": report, "form": form, "conflict": conflict}
-    status = 409 if conflict else 400 if form.errors or form.indicator_errors else 200
+    context = {
+        "report": report,
+        "form": form,
+        "conflict": conflict,
+        "return_reason": report.last_return(),
+        "can_start": report.cycle.accepts_reports_from(report.party),
+        "contact": settings.SECRETARIAT_CONTACT,
+    }
+    status = 409 if conflict else 400 if form.errors else 200
     return render(request, "reports/report_form.html", context, status=status)
 
 
@@ -214,6 +232,8 @@ def _save_from_form(request, report, form):
             content=form.content(),
             indicator_values=form.indicator_values(),
             files=form.cleaned_data["files"],
+            removed_files=form.removed_files(),
+            replaced_files=form.replaced_files(),
             expected_version=form.cleaned_data["version"],
         )
     except EditConflict as conflict:
@@ -222,17 +242,18 @@ def _save_from_form(request, report, form):
         _ask_for_files_again(request)
         return conflict
     except ValidationError as error:
-        form.add_domain_errors(error)
+        form.add_domain_errors(error, report)
         _ask_for_files_again(request)
         return None
     if "submit" not in request.POST:
+        # Stay on the form: saving is a pause in writing, not the end of it.
         messages.success(request, _("Draft saved."))
-        return redirect("report_detail", pk=report.pk)
+        return redirect("report_edit", pk=report.pk)
     try:
         move_report(report, ProgressReport.Action.SUBMIT, by=request.user)
     except ValidationError as error:
         _set_version(form, report.version)
-        form.add_domain_errors(error)
+        form.add_domain_errors(error, report)
         messages.warning(request, _("Draft saved, but not submitted: complete the fields marked."))
         return None
     except (NotPermitted, Conflict) as refusal:
@@ -250,9 +271,33 @@ def _set_version(form, version):
 
 
 @login_required
+def report_discard(request, pk):
+    """Ask, then delete a draft that was never submitted (the history keeps the deletion)."""
+    report = _get_report_for_user(request, pk)
+    try:
+        report.check_editable_by(request.user)
+    except Conflict as refusal:
+        raise PermissionDenied(refusal.message) from None
+    if request.method == "POST":
+        try:
+            discard_draft(report=report, user=request.user)
+        except Conflict as refusal:
+            messages.error(request, refusal.message)
+            return redirect("report_detail", pk=pk)
+        messages.success(
+            request,
+            _("The draft on %(activity)s was discarded.") % {"activity": report.activity.code},
+        )
+        return redirect("my_reporting")
+    return render(request, "reports/report_discard.html", {"report": report})
+
+
+@login_required
 def evidence_download(request, pk, file_id):
     report = _get_report_for_user(request, pk)
-    return download_response(get_object_or_404(EvidenceFile, pk=file_id, report=report))
+    # A removed file stays on the record for the secretariat; the others see current files.
+    files = EvidenceFile.objects if request.user.is_secretariat else EvidenceFile.objects.current()
+    return download_response(get_object_or_404(files, pk=file_id, report=report))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from ammtc_tracker.models import Role, User
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import (
+    EvidenceFile,
     IndicatorValue,
     ProgressReport,
     ReportingCycle,
@@ -74,6 +75,20 @@ def duplicate_reminder(world, cycle=True):
     }
     SentReminder.objects.create(**values)
     return SentReminder(**values)
+
+
+def half_removed_file(world):
+    report = make_report(world["official"], world["activity"], world["cycle"])
+    return EvidenceFile(
+        report=report,
+        file="evidence/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=world["official"],
+        removed_by=world["official"],
+    )
 
 
 # constraint name -> (a row that breaks it, what full_clean says)
@@ -188,6 +203,10 @@ CASES = {
     "indicatorvalue_once_per_report": (
         duplicate_value,
         {"__all__": ["This report already has a value for this indicator."]},
+    ),
+    "evidencefile_removal_recorded": (
+        half_removed_file,
+        {"__all__": ["A removed file records who removed it and when."]},
     ),
 }
 

@@ -85,7 +85,7 @@ def test_submitting_an_incomplete_report_saves_it_and_names_what_is_missing(
     html = response.content.decode()
     assert response.status_code == 400
     assert "Describe what was achieved." in html
-    assert "Give a value or a &#x27;not measured&#x27; note for: Indicator 1." in html
+    assert "Indicator 1: value: Give a value, or say in the note why it was not measured." in html
     report.refresh_from_db()
     assert (report.status, report.percent_complete) == ("draft", 45)
 
@@ -129,7 +129,8 @@ def test_a_submission_after_the_deadline_is_marked_late(client, official_id, act
         report.transition("submit", by=official_id)
     assert report.is_late
     client.force_login(official_id)
-    assert "LATE" in client.get(f"/reports/{report.pk}/").content.decode()
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "late by 2 days" in html
 
 
 def test_a_submission_on_the_deadline_day_is_not_late(official_id, activity, plan):

@@ -24,7 +24,7 @@ def test_a_cycle_not_yet_open_refuses_new_reports(official_id, activity, plan):
     )
     with pytest.raises(Conflict) as refusal:
         start_report(user=official_id, activity=activity, cycle=later)
-    assert refusal.value.message.startswith(f"Next opens on {later.opens_on}.")
+    assert refusal.value.message.startswith(f"Next opens on {later.opens_on:%-d %b %Y}.")
     assert not ProgressReport.objects.filter(cycle=later).exists()
 
 
