@@ -277,3 +277,20 @@ def test_anonymous_requests_get_401_with_the_token_scheme(api, cycle):
     response = api().get("/api/v1/reports/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_api_refuses_a_percent_that_contradicts_the_status_as_the_web_does(
+    api, official_id, activity, cycle
+):
+    report = make_report(official_id, activity, cycle)
+    client = api(official_id)
+    patch = {"version": report.version, "implementation_status": "completed"}
+    assert client.patch(f"/api/v1/reports/{report.pk}/", patch, format="json").status_code == 200
+    response = client.post(f"/api/v1/reports/{report.pk}/submit/")
+    assert response.status_code == 400
+    assert response.data["errors"] == {
+        "percent_complete": [
+            "The implementation status is 'completed' but percent complete is 40: set percent "
+            "complete to 100, or choose another implementation status."
+        ]
+    }

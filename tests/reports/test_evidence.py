@@ -166,3 +166,84 @@ def test_a_file_cannot_land_on_a_report_submitted_in_between(api, official_id, a
         "This report is submitted and can no longer be changed.",
     )
     assert not report.evidence_files.exists()
+
+
+def test_an_official_removes_a_file_which_stays_on_the_record(
+    client, official_id, secretariat, activity, cycle
+):
+    report = make_report(official_id, activity, cycle, files=[SimpleUploadedFile("a.pdf", PDF)])
+    evidence = report.evidence_files.get()
+    client.force_login(official_id)
+    response = upload(client, report, **{f"remove_{evidence.pk}": "on"})
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.removed_by, evidence.is_removed) == (official_id, True)
+    assert evidence.file.read() == PDF  # the bytes are kept
+    assert "a.pdf" not in client.get(f"/reports/{report.pk}/").content.decode()
+    assert client.get(f"/reports/{report.pk}/files/{evidence.pk}/").status_code == 404
+    client.force_login(secretariat)
+    download = client.get(f"/reports/{report.pk}/files/{evidence.pk}/")
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_an_official_replaces_a_file_in_one_save(client, official_id, activity, cycle):
+    report = make_report(official_id, activity, cycle, files=[SimpleUploadedFile("a.pdf", PDF)])
+    old = report.evidence_files.get()
+    client.force_login(official_id)
+    replacement = SimpleUploadedFile("attendance.png", PNG)
+    version = report.version
+    assert upload(client, report, **{f"replace_{old.pk}": replacement}).status_code == 302
+    report.refresh_from_db()
+    assert report.version == version + 1
+    assert [f.original_name for f in report.current_evidence] == ["attendance.png"]
+    old.refresh_from_db()
+    assert old.removed_by == official_id
+
+
+def test_a_replacement_of_the_wrong_type_is_refused_and_the_old_file_stays(
+    client, official_id, activity, cycle
+):
+    report = make_report(official_id, activity, cycle, files=[SimpleUploadedFile("a.pdf", PDF)])
+    old = report.evidence_files.get()
+    client.force_login(official_id)
+    response = upload(client, report, **{f"replace_{old.pk}": SimpleUploadedFile("b.pdf", PNG)})
+    assert response.status_code == 400
+    assert "The content of b.pdf is not a .pdf file" in response.content.decode()
+    assert [f.original_name for f in report.evidence_files.current()] == ["a.pdf"]
+
+
+def test_files_cannot_be_removed_once_the_report_is_submitted(official_id, activity, cycle):
+    import pytest
+
+    from reports.exceptions import Conflict
+    from reports.services import save_report
+
+    report = make_report(
+        official_id, activity, cycle, "submitted", files=[SimpleUploadedFile("a.pdf", PDF)]
+    )
+    with pytest.raises(Conflict):
+        save_report(
+            report=report,
+            user=official_id,
+            content={},
+            expected_version=report.version,
+            removed_files=[report.evidence_files.get().pk],
+        )
+    assert report.evidence_files.current().count() == 1
+
+
+def test_the_api_lists_only_the_files_attached_now(api, client, official_id, activity, cycle):
+    report = make_report(
+        official_id,
+        activity,
+        cycle,
+        files=[SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)],
+    )
+    client.force_login(official_id)
+    removed = report.evidence_files.get(original_name="a.pdf")
+    assert upload(client, report, **{f"remove_{removed.pk}": "on"}).status_code == 302
+    data = api(official_id).get(f"/api/v1/reports/{report.pk}/").data
+    assert [f["name"] for f in data["files"]] == ["b.png"]
+    assert (
+        api(official_id).get(f"/api/v1/reports/{report.pk}/files/{removed.pk}/").status_code == 404
+    )

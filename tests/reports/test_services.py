@@ -99,3 +99,34 @@ def test_an_unknown_review_action_reviews_nothing_in_the_admin(
         assert response.status_code in (302, 403), action
     report.refresh_from_db()
     assert report.status == "submitted"
+
+
+def test_discarding_a_draft_deletes_it_and_the_history_records_who(official_id, activity, cycle):
+    from reports.services import discard_draft
+
+    report = make_report(official_id, activity, cycle)
+    report_id = report.pk
+    discard_draft(report=report, user=official_id)
+    assert not ProgressReport.objects.filter(pk=report_id).exists()
+    deletion = ProgressReport.history.filter(id=report_id).latest("history_date")
+    assert (deletion.history_type, deletion.history_user) == ("-", official_id)
+    assert deletion.achievements == "Two workshops held."  # the last version is kept
+
+
+@pytest.mark.parametrize("state", ["submitted", "returned", "accepted"])
+def test_only_a_draft_can_be_discarded(official_id, secretariat, activity, cycle, state):
+    from reports.services import discard_draft
+
+    report = make_report(official_id, activity, cycle, state, secretariat)
+    with pytest.raises(Conflict):
+        discard_draft(report=report, user=official_id)
+    assert ProgressReport.objects.filter(pk=report.pk).exists()
+
+
+def test_another_partys_official_cannot_discard_a_draft(official_id, official_jp, activity, cycle):
+    from reports.services import discard_draft
+
+    report = make_report(official_id, activity, cycle)
+    with pytest.raises(NotPermitted):
+        discard_draft(report=report, user=official_jp)
+    assert ProgressReport.objects.filter(pk=report.pk).exists()

@@ -163,3 +163,52 @@ def test_a_not_measured_note_stands_for_an_indicator_value(official_id, activity
     )
     report.transition("submit", by=official_id)
     assert report.status == "submitted"
+
+
+# implementation status, percent complete -> the refusal's message on percent_complete
+INCONSISTENT = {
+    ("not_started", 20): "The implementation status is 'not started' but percent complete is 20: "
+    "set percent complete to 0, or choose another implementation status.",
+    ("completed", 90): "The implementation status is 'completed' but percent complete is 90: "
+    "set percent complete to 100, or choose another implementation status.",
+    ("cancelled", 30): "The implementation status is 'cancelled': leave percent complete empty, "
+    "or choose another implementation status.",
+}
+
+
+@pytest.mark.parametrize(("implementation", "percent"), INCONSISTENT)
+def test_a_percent_that_contradicts_the_status_is_refused_on_submit(
+    official_id, activity, cycle, implementation, percent
+):
+    from reports.services import save_report
+
+    report = make_report(official_id, activity, cycle)
+    content = {"implementation_status": implementation, "percent_complete": percent}
+    report = save_report(
+        report=report, user=official_id, content=content, expected_version=report.version
+    )
+    with pytest.raises(ValidationError) as error:
+        report.transition("submit", by=official_id)
+    assert error.value.message_dict == {
+        "percent_complete": [INCONSISTENT[(implementation, percent)]]
+    }
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("implementation", "percent"),
+    [("not_started", 0), ("completed", 100), ("cancelled", None), ("delayed", 0)],
+)
+def test_a_consistent_status_and_percent_is_submitted(
+    official_id, activity, cycle, implementation, percent
+):
+    from reports.services import save_report
+
+    report = make_report(official_id, activity, cycle)
+    content = {"implementation_status": implementation, "percent_complete": percent}
+    report = save_report(
+        report=report, user=official_id, content=content, expected_version=report.version
+    )
+    report.transition("submit", by=official_id)
+    assert report.status == ProgressReport.Status.SUBMITTED
