@@ -148,3 +148,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             token.revoke(by=request.user)
         self.message_user(request, _("Revoked %(n)d tokens.") % {"n": len(queryset)})
+
+# The secretariat's console is branded as the tracker, not as "Django administration".
+admin.site.site_header = _("AMMTC Tracker · secretariat")
+admin.site.site_title = _("AMMTC Tracker")
+admin.site.index_title = _("Secretariat console")

@@ -1,7 +1,12 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,7 +14,10 @@ from django.views.decorators.http import require_POST
 
 from ammtc_tracker.history import HistoryAdmin, ReadOnlyHistoryMixin
 from priorities.models import Consultation
-from reports import converters  # noqa: F401  (registers the action converters)
+from reports import (
+    converters,  # noqa: F401  (registers the action converters)
+    figures,
+)
 from reports.admin_compliance import ComplianceScreenMixin
 from reports.admin_documents import (
     ConsultationWithDocumentsAdmin,
@@ -18,13 +26,11 @@ from reports.admin_documents import (
     ReportingCycleDocumentsMixin,
 )
 from reports.exceptions import Conflict, NotPermitted
+from reports.history import audit_trail, changes_since_return
 from reports.models import (
-    EvidenceFile,
-    IndicatorValue,
     IssuedDocument,
     ProgressReport,
     ReportingCycle,
-    ReportTransition,
     SentReminder,
     SubmissionWaiver,
     SubmittedReport,
@@ -66,68 +72,14 @@ class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, H
             waiver.delete()
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """A report's child rows, written only through the workflow."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class IndicatorValueInline(ReadOnlyInline):
-    model = IndicatorValue
-    fields = ["indicator", "value", "note"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("indicator")
-
-
-class ReportTransitionInline(ReadOnlyInline):
-    model = ReportTransition
-    fields = ["at", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
-class EvidenceFileInline(ReadOnlyInline):
-    model = EvidenceFile
-    fields = ["download", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-
-    @admin.display(description=_("file"))
-    def download(self, evidence):
-        if evidence.pk is None:
-            return "-"
-        # The site's download view, which checks who may see the report.
-        url = reverse("evidence_download", args=[evidence.report_id, evidence.pk])
-        return format_html('<a href="{}">{}</a>', url, evidence.original_name)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
-
-
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
-    """Read-only reports, with the review buttons (accept, return, reopen) on each one."""
+    """Read-only reports. Each report's page is the review page: the report first (content,
+    indicators, evidence, timeline, what changed since it was returned), then the decision."""
 
     change_form_template = "admin/reports/progressreport/change_form.html"
     actions = ["accept_selected"]
-    list_display = [
-        "activity_code",
-        "party",
-        "cycle",
-        "status",
-        "implementation_status",
-        "percent_complete",
-        "is_late",
-        "submitted_at",
-        "sample",
-    ]
+    list_display = ["activity_code", "party", "cycle", "workflow", "progress", "submitted"]
     list_filter = [
         "status",
         "implementation_status",
@@ -138,7 +90,6 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     ]
     list_select_related = ["activity", "party", "cycle"]
     search_fields = ["activity__code", "activity__title", "achievements", "party__name"]
-    inlines = [IndicatorValueInline, EvidenceFileInline, ReportTransitionInline]
     # Reports are written by officials and moved by the workflow; the admin only reads them.
     readonly_fields = [
         "cycle",
@@ -165,11 +116,27 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
 
     @admin.display(description=_("activity"), ordering="activity__code")
     def activity_code(self, report):
+        if report.activity.is_sample:
+            return format_html(
+                '{} <span class="sample">{}</span>', report.activity.code, _("SAMPLE")
+            )
         return report.activity.code
 
-    @admin.display(description=_("sample"), boolean=True, ordering="activity__is_sample")
-    def sample(self, report):
-        return report.activity.is_sample
+    @admin.display(description=_("workflow status"), ordering="status")
+    def workflow(self, report):
+        if report.submitted_at is None:
+            return report.get_status_display()
+        return f"{report.get_status_display()} ({report.timeliness_display()})"
+
+    @admin.display(description=_("implementation"), ordering="percent_complete")
+    def progress(self, report):
+        if report.percent_complete is None:
+            return report.get_implementation_status_display() or "-"
+        return f"{report.get_implementation_status_display()}, {report.percent_complete}%"
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, report):
+        return date_format(timezone.localdate(report.submitted_at)) if report.submitted_at else "-"
 
     def get_urls(self):
         review = self.admin_site.admin_view(require_POST(self.review_view))
@@ -184,13 +151,62 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["review_actions"] = [
-            (action, ProgressReport.Action(action).label)
-            for action in obj.allowed_actions(request.user)
-            if action in ProgressReport.REVIEW_ACTIONS
-        ]
-        context["review_url_name"] = f"admin:{self.opts.app_label}_{self.opts.model_name}_review"
+        context.update(self.review_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def review_context(self, request, report):
+        """What the review page shows, in the order a reviewer reads it."""
+        previous_cycle = report.cycle.previous()
+        return {
+            "report": report,
+            "previous_cycle": previous_cycle,
+            "indicators": figures.report_indicators(
+                report, request.user, previous_cycle=previous_cycle
+            ),
+            "changes": changes_since_return(report),
+            "files": report.evidence_files.select_related("uploaded_by", "removed_by"),
+            "timeline": report.transitions.select_related("actor"),
+            "review_actions": [
+                (action, ProgressReport.Action(action).label)
+                for action in report.allowed_actions(request.user)
+                if action in ProgressReport.REVIEW_ACTIONS
+            ],
+            "review_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_review",
+        }
+
+    def get_object(self, request, object_id, from_field=None):
+        # The review page reads the report's related rows; load them with it.
+        queryset = self.get_queryset(request).select_related(
+            "activity__priority_area", "created_by", "submitted_by", "reviewed_by"
+        )
+        model = queryset.model
+        try:
+            return queryset.get(pk=model._meta.pk.to_python(object_id))
+        except (model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The report's audit trail: every change to it, its indicator values and its files,
+        in full, with who made it and when; also for a discarded draft (secretariat only)."""
+        report = self.get_object(request, unquote(object_id))
+        rows = ProgressReport.history.filter(id=_int_or_none(unquote(object_id)))
+        if report is None and not (request.user.is_secretariat and rows.exists()):
+            raise Http404
+        if not self.has_view_or_change_permission(request, report):
+            raise PermissionDenied
+        latest = report or rows.latest("history_date")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %(report)s") % {"report": latest},
+            "subtitle": None,
+            "opts": self.opts,
+            "object": report,
+            "discarded": report is None,
+            "entries": audit_trail(latest.id),
+        }
+        return TemplateResponse(
+            request, "admin/reports/progressreport/object_history.html", context
+        )
 
     def review_view(self, request, pk, action):
         """Accept, return or reopen one report through the model's transition."""
@@ -238,9 +254,13 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
 class SubmittedReportAdmin(ProgressReportAdmin):
     """The review queue: submitted reports, oldest first."""
 
-    list_display = ["activity_code", "party", "cycle", "submitted_at", "is_late", "sample"]
+    list_display = ["activity_code", "party", "cycle", "submitted", "timeliness"]
     list_filter = ["activity__priority_area", "party", "is_late", "cycle"]
     ordering = ["submitted_at"]
+
+    @admin.display(description=_("on time?"), ordering="is_late")
+    def timeliness(self, report):
+        return report.timeliness_display()
 
     def history_view(self, request, object_id, extra_context=None):
         # The history is kept on the report itself, not on this view of it.

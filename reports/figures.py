@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from priorities.models import Activity, Indicator, Party, PriorityArea
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
@@ -1029,3 +1029,53 @@ def review_queue(user):
         )
     )
     return ReviewQueue(row["waiting"], row["late"], row["oldest"])
+
+
+@dataclass(frozen=True)
+class ReviewedIndicator:
+    """One indicator of a report under review: what it aims at, what the report says of it, and
+    the value its party's accepted report gave in the previous cycle."""
+
+    name: str
+    unit: str
+    baseline: Decimal | None
+    target: Decimal | None
+    reported: bool
+    value: Decimal | None
+    note: str
+    previous_value: Decimal | None
+
+
+def report_indicators(report, user, *, previous_cycle=None):
+    """Each indicator of ``report``'s activity with its baseline and target, the report's value
+    and note, and the previous cycle's accepted value of the same party: one query."""
+    values = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report_id=report.pk)
+    earlier = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"),
+        report__in=ProgressReport.objects.visible_to(user).accepted(),
+        report__party_id=report.party_id,
+        report__cycle=previous_cycle,
+    )
+    rows = (
+        Indicator.objects.filter(activity_id=report.activity_id)
+        .annotate(
+            reported=Exists(values),
+            value=Subquery(values.values("value")[:1]),
+            note=Subquery(values.values("note")[:1]),
+            previous_value=Subquery(earlier.values("value")[:1]),
+        )
+        .order_by("id")
+    )
+    return [
+        ReviewedIndicator(
+            name=row.name,
+            unit=row.unit,
+            baseline=row.baseline,
+            target=row.target,
+            reported=row.reported,
+            value=row.value,
+            note=row.note or "",
+            previous_value=row.previous_value if previous_cycle else None,
+        )
+        for row in rows
+    ]
