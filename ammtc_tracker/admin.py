@@ -149,6 +149,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token.revoke(by=request.user)
         self.message_user(request, _("Revoked %(n)d tokens.") % {"n": len(queryset)})
 
+
 # The secretariat's console is branded as the tracker, not as "Django administration".
 admin.site.site_header = _("AMMTC Tracker · secretariat")
 admin.site.site_title = _("AMMTC Tracker")

@@ -177,7 +177,12 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     def get_object(self, request, object_id, from_field=None):
         # The review page reads the report's related rows; load them with it.
         queryset = self.get_queryset(request).select_related(
-            "activity__priority_area", "created_by", "submitted_by", "reviewed_by"
+            "activity__priority_area",
+            "party",
+            "cycle",
+            "created_by",
+            "submitted_by",
+            "reviewed_by",
         )
         model = queryset.model
         try:

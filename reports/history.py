@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from priorities.models import Indicator
 from reports.models import EvidenceFile, IndicatorValue, ProgressReport, ReportTransition
@@ -18,6 +19,13 @@ from reports.models import EvidenceFile, IndicatorValue, ProgressReport, ReportT
 TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 # What the official writes, in the order of the form.
 TEXT_FIELDS = ProgressReport.CONTENT_FIELDS
+Action = ProgressReport.Action
+DONE = {
+    Action.SUBMIT: gettext_lazy("submitted the report"),
+    Action.ACCEPT: gettext_lazy("accepted the report"),
+    Action.RETURN: gettext_lazy("returned the report"),
+    Action.REOPEN: gettext_lazy("reopened the report"),
+}
 
 
 @dataclass(frozen=True)
@@ -168,12 +176,12 @@ def _transition_entries(report_id):
         action=ProgressReport.Action.CREATE
     )
     for step in steps.select_related("actor"):
-        what = _("%(action)s: %(from)s → %(to)s") % {
-            "action": step.get_action_display(),
+        what = _("%(done)s (%(from)s → %(to)s)") % {
+            "done": DONE[step.action],
             "from": step.get_from_status_display(),
             "to": step.get_to_status_display(),
         }
-        yield AuditEntry(step.at, _who(step.actor), what, comment=step.comment)
+        yield AuditEntry(step.at, _who(step.actor), str(what), comment=step.comment)
 
 
 def _value_entries(report_id):

@@ -151,6 +151,6 @@ def test_the_secretariat_reads_a_reports_full_history_in_the_admin(
         "started the report",
         "reported an indicator",
         "changed the report",
-        "Submit: draft → submitted",
-        "Return: submitted → returned",
+        "submitted the report (draft → submitted)",
+        "returned the report (submitted → returned)",
     ]
