@@ -3,26 +3,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make run` needs the runtime dependencies only; tests and lint add the dev extras.
+STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
 .PHONY: run serve backup restore loadtest test lint format setup browser clean bench
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(DEV_STAMP)
 
+setup: $(DEV_STAMP)
+
+# The demo password is DEMO_PASSWORD, or one made up once and kept in .demo-password (ignored by
+# git); the accounts and the login link of the served address are the last lines before serving.
 run: export AMMTC_ENV ?= development
+run: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1],$(HOST)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT) --password-file .demo-password
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production server: gunicorn (deploy/gunicorn.conf.py) and WhiteNoise's compressed, hashed
@@ -47,7 +57,7 @@ restore: $(STAMP)
 	$(BIN)/python manage.py restore "$(FILE)"
 
 # 20 users for 60 s against gunicorn on a scratch PostgreSQL database, then a reconciliation.
-loadtest: $(STAMP)
+loadtest: $(DEV_STAMP)
 	$(BIN)/python bench/loadtest.py
 
 # Browser tests need Debian's Chromium; install it when missing (root on CI and dev machines).
@@ -56,10 +66,10 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
 test: export AMMTC_ENV = test
-test: $(STAMP) browser
+test: $(DEV_STAMP) browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -67,14 +77,14 @@ lint: $(STAMP)
 	AMMTC_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Against PostgreSQL: BENCH_SCALES=1,10 (default), BENCH_QUICK=1; see README, "Benchmark".
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/djhtml templates
 
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles .demo-password

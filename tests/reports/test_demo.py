@@ -96,3 +96,45 @@ def test_demo_cycles_feed_only_sample_consultations(reference):
     assert not linked.filter(pk__in=real).exists()
     call_command("load_demo")
     assert Consultation.objects.filter(is_sample=True).count() == 4
+
+
+def test_a_password_file_keeps_the_demo_password_across_runs(
+    reference, monkeypatch, capsys, tmp_path
+):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    kept = tmp_path / ".demo-password"
+    call_command("load_demo", password_file=kept)
+    first = capsys.readouterr().out.split("password: ")[1].strip()
+    assert kept.read_text().strip() == first
+    assert kept.stat().st_mode & 0o777 == 0o600
+    call_command("load_demo", password_file=kept)
+    assert capsys.readouterr().out.split("password: ")[1].strip() == first
+    assert User.objects.get(username="official.id").check_password(first)
+
+
+def test_demo_password_from_the_environment_wins_over_the_file(
+    reference, monkeypatch, capsys, tmp_path
+):
+    kept = tmp_path / ".demo-password"
+    kept.write_text("from-the-file\n")
+    monkeypatch.setenv("DEMO_PASSWORD", "from-the-env-1")
+    call_command("load_demo", password_file=kept)
+    assert capsys.readouterr().out.rstrip().endswith("password: from-the-env-1")
+
+
+def test_the_demo_ends_with_the_login_link_of_the_served_address_and_the_accounts(
+    reference, monkeypatch, capsys
+):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
+    call_command("load_demo", url="http://0.0.0.0:8642")
+    last = capsys.readouterr().out.rstrip().splitlines()[-8:]
+    assert last == [
+        "Demo accounts, log in at http://0.0.0.0:8642/accounts/login/ :",
+        "  official.id  Official of Indonesia",
+        "  official.jp  Official of Japan",
+        "  official.th  Official of Thailand",
+        "  official.ph  Official of the Philippines",
+        "  secretariat  Secretariat reviewer",
+        "  reader       Reader",
+        "  password: demo-pass-123",
+    ]
