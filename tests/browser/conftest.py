@@ -27,11 +27,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
+    """A page in a context of its own (its own cookies), on a phone-sized screen by default."""
     contexts = []
 
-    def open_page():
+    def open_page(width=420, height=900):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 420, "height": 900}
+            base_url=live_server.url, viewport={"width": width, "height": height}
         )
         contexts.append(context)
         page = context.new_page()
@@ -41,3 +42,20 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def log_in():
+    """Log a page in through the login form, as a person would."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    def log_in_as(page, username):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return log_in_as

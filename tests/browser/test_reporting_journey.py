@@ -40,8 +40,8 @@ def test_an_official_files_a_report_that_is_returned_fixed_and_accepted(
     )
     official.get_by_role("button", name="Save draft").click()
     expect(official.locator(".messages")).to_contain_text("Draft saved.")
-    expect(official.locator("#files")).to_contain_text("attendance.pdf")
-    official.get_by_role("button", name="Submit").click()
+    expect(official.locator("#attached-files")).to_contain_text("attendance.pdf")
+    official.get_by_role("button", name="Submit to the secretariat").click()
     expect(official.locator(".lead")).to_contain_text("submitted")
 
     reviewer = new_page()
