@@ -30,7 +30,7 @@ def run_axe(page):
 def assert_accessible(page, where):
     """No critical or serious violation on ``page``; prints the tally of every impact (-s)."""
     found = run_axe(page)
-    tally = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
+    tally = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
     for violation in found:
         tally[violation["impact"]] += 1
     print(f"axe {where}: " + ", ".join(f"{n} {impact}" for impact, n in tally.items()))
