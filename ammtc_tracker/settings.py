@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "ammtc_tracker",
     "priorities",
     "reports",
+    # Last, so that the project's templates override the built-in widget templates.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through TEMPLATES, so that templates/ can fix a widget's markup (see
+# templates/admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "ammtc_tracker.urls"
 WSGI_APPLICATION = "ammtc_tracker.wsgi.application"

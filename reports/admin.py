@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -60,7 +62,11 @@ class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, H
     list_filter = ["work_plan"]
     list_select_related = ["work_plan"]
     search_fields = ["title"]
-    filter_horizontal = ["consultations"]
+    # Checkboxes, not filter_horizontal: its SelectFilter2 widget puts aria-label on a span
+    # (axe aria-prohibited-attr, serious); its labelling is Django ticket #34619.
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     inlines = [SubmissionWaiverInline, IssuedDocumentInline]
 
     def save_formset(self, request, form, formset, change):
