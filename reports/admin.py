@@ -50,17 +50,8 @@ class SubmissionWaiverInline(admin.TabularInline):
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, HistoryAdmin):
-    list_display = [
-        "title",
-        "work_plan",
-        "period_start",
-        "period_end",
-        "opens_on",
-        "deadline",
-        "closed_at",
-    ]
+    list_display = ["title", "period", "opens_on", "deadline", "closed_at"]
     list_filter = ["work_plan"]
-    list_select_related = ["work_plan"]
     search_fields = ["title"]
     # Checkboxes, not filter_horizontal: its SelectFilter2 widget puts aria-label on a span
     # (axe aria-prohibited-attr, serious); its labelling is Django ticket #34619.
@@ -68,6 +59,10 @@ class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, H
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     inlines = [SubmissionWaiverInline, IssuedDocumentInline]
+
+    @admin.display(description=_("period covered"), ordering="period_start")
+    def period(self, cycle):
+        return f"{date_format(cycle.period_start)} – {date_format(cycle.period_end)}"
 
     def save_formset(self, request, form, formset, change):
         for waiver in formset.save(commit=False):
