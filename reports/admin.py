@@ -62,7 +62,10 @@ class ReportingCycleAdmin(ComplianceScreenMixin, ReportingCycleDocumentsMixin, H
 
     @admin.display(description=_("period covered"), ordering="period_start")
     def period(self, cycle):
-        return f"{date_format(cycle.period_start)} – {date_format(cycle.period_end)}"
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(cycle.period_start),
+            "end": date_format(cycle.period_end),
+        }
 
     def save_formset(self, request, form, formset, change):
         for waiver in formset.save(commit=False):
