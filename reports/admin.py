@@ -197,8 +197,9 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """The report's audit trail: every change to it, its indicator values and its files,
         in full, with who made it and when; also for a discarded draft (secretariat only)."""
+        self._check_id(object_id)
         report = self.get_object(request, unquote(object_id))
-        rows = ProgressReport.history.filter(id=_int_or_none(unquote(object_id)))
+        rows = ProgressReport.history.filter(id=unquote(object_id))
         if report is None and not (request.user.is_secretariat and rows.exists()):
             raise Http404
         if not self.has_view_or_change_permission(request, report):

@@ -49,6 +49,8 @@ REVIEWERS = 3
 Status = ProgressReport.Status
 Action = ProgressReport.Action
 Implementation = ProgressReport.Implementation
+# Statuses whose percent may grow on a later save without contradicting the status.
+MOVING = (Implementation.IN_PROGRESS, Implementation.DELAYED, Implementation.SUSPENDED)
 
 # How a report's life went, as the list of steps after its creation, with the share of reports
 # of a closed cycle and of the open one that took that path. "save" is an official's save of the
@@ -541,7 +543,8 @@ class _Story:
             self._first_content(at)
         else:
             report.achievements += " Figures added as the secretariat asked."
-            report.percent_complete = min(100, report.percent_complete + rng.randint(0, 10))
+            if report.implementation_status in MOVING:
+                report.percent_complete = min(99, report.percent_complete + rng.randint(0, 10))
         self._bump(at, self.official)
 
     def _first_content(self, at):
@@ -556,6 +559,9 @@ class _Story:
                 [Implementation.IN_PROGRESS, Implementation.DELAYED, Implementation.CANCELLED],
                 [0.85, 0.13, 0.02],
             )[0]
+        # A percent that agrees with the status (ProgressReport.check_complete).
+        if status == Implementation.CANCELLED:
+            percent = None
         report.implementation_status, report.percent_complete = status, percent
         report.achievements = rng.choice(ACHIEVEMENTS).format(
             n=rng.randint(12, 240),
@@ -570,7 +576,8 @@ class _Story:
             if rng.random() < 0.05:
                 value.note = "Not measured in this period."
             else:
-                value.value = (indicator.target * percent / 100).quantize(Decimal("0.01"))
+                share = percent or 0
+                value.value = (indicator.target * share / 100).quantize(Decimal("0.01"))
             value.saved_at, value.saved_by = at, self.official
             self.values.append(value)
 

@@ -5,6 +5,7 @@ stays on the form, and the return reason is on the form the official is sent to.
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from reports.models import ProgressReport
@@ -25,12 +26,22 @@ def check(page, where):
 def test_an_officials_pages_are_accessible_and_the_return_loop_closes(
     new_page, log_in, official_id, secretariat, activity, cycle
 ):
+    official_id.email = "official.id@example.org"
+    official_id.save()
     visitor = new_page(width=PHONE)
     visitor.goto("/accounts/login/")
     check(visitor, "login")
-    visitor.goto("/accounts/password_reset/")  # TEMP until security lands
-    # TEMP expect(visitor.get_by_role("heading", level=1)).to_have_text("Reset your password")
-    # TEMP check(visitor, "password reset")
+    visitor.get_by_role("link", name="Forgot your password?").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Reset your password")
+    check(visitor, "password reset")
+    visitor.get_by_label("Email").fill("official.id@example.org")
+    visitor.get_by_role("button", name="Send the link").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    check(visitor, "password reset sent")
+    link = re.search(r"http://\S+/reset/\S+/", mail.outbox[-1].body).group(0)
+    visitor.goto(link)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Set your password")
+    check(visitor, "set a new password")
 
     official = new_page(width=PHONE)
     log_in(official, "official.id")

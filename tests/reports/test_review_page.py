@@ -156,12 +156,12 @@ def test_the_review_page_query_count_does_not_grow_with_indicators_or_files(
     large = make_report(official_id, many, cycle, "submitted", files=files)
     client.force_login(secretariat)
     client.get(f"/admin/reports/progressreport/{small.pk}/change/")
-    # session, user, user's groups, the report with its relations, permissions (2), the
-    # previous cycle, the indicators with their values and previous values, the last return
-    # (none here), the files, the timeline
-    with django_assert_num_queries(11):
+    # session, user, the report with its relations, permissions (2), the previous cycle, the
+    # indicators with their values and previous values, the last return (none here), the
+    # files, the timeline
+    with django_assert_num_queries(10):
         client.get(f"/admin/reports/progressreport/{small.pk}/change/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(f"/admin/reports/progressreport/{large.pk}/change/")
 
 

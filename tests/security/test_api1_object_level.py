@@ -371,6 +371,7 @@ def plain(rule):
 RULES = [
     (r"^report_detail$", plain(web_report_rule("", "get", lambda r, k: 200))),
     (r"^report_edit$", plain(web_report_rule("edit/", "get", _owner_draft))),
+    (r"^report_discard$", plain(web_report_rule("discard/", "get", _owner_draft))),
     (r"^report_transition$", plain(web_transition)),
     (r"^evidence_download$", plain(web_evidence)),
     (r"^report_start$", plain(web_start)),
