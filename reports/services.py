@@ -168,14 +168,13 @@ def attach_evidence(*, report, user, upload):
 
 
 def _mark_removed(report, evidence_id, user):
-    row = EvidenceFile.objects.current().filter(pk=evidence_id, report=report).first()
+    row = EvidenceFile.objects.filter(pk=evidence_id, report=report).first()
     if row is None:
         raise ValidationError(
-            {
-                "files": _("This file is not attached to the report (any more): %(id)s.")
-                % {"id": evidence_id}
-            }
+            {"files": _("File %(id)s is not attached to this report.") % {"id": evidence_id}}
         )
+    if row.is_removed:
+        return  # removed already (a form sent again): nothing more to record
     row.removed_by, row.removed_at = user, timezone.now()
     row._history_user = user
     row.save(update_fields=["removed_by", "removed_at"])

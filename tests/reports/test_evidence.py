@@ -247,3 +247,55 @@ def test_the_api_lists_only_the_files_attached_now(api, client, official_id, act
     assert (
         api(official_id).get(f"/api/v1/reports/{report.pk}/files/{removed.pk}/").status_code == 404
     )
+
+
+def test_removing_a_file_twice_records_the_first_removal_only(official_id, activity, cycle):
+    from reports.services import save_report
+
+    report = make_report(official_id, activity, cycle, files=[SimpleUploadedFile("a.pdf", PDF)])
+    evidence = report.evidence_files.get()
+    for _time in range(2):  # a form sent again after the first save
+        report = save_report(
+            report=report,
+            user=official_id,
+            content={},
+            expected_version=report.version,
+            removed_files=[evidence.pk],
+        )
+        if _time == 0:
+            evidence.refresh_from_db()
+            first = evidence.removed_at
+    evidence.refresh_from_db()
+    assert evidence.removed_at == first
+    assert evidence.history.filter(removed_at__isnull=False).count() == 1
+
+
+def test_a_file_of_another_report_cannot_be_removed_through_this_one(
+    official_id, plan, activity, cycle
+):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from reports.services import save_report
+    from tests.factories import make_activity
+
+    other = make_report(
+        official_id,
+        make_activity(plan, "2.5", leads=["ID"]),
+        cycle,
+        files=[SimpleUploadedFile("b.pdf", PDF)],
+    )
+    report = make_report(official_id, activity, cycle)
+    foreign = other.evidence_files.get().pk
+    with pytest.raises(ValidationError) as error:
+        save_report(
+            report=report,
+            user=official_id,
+            content={},
+            expected_version=report.version,
+            removed_files=[foreign],
+        )
+    assert error.value.message_dict == {
+        "files": [f"File {foreign} is not attached to this report."]
+    }
+    assert other.evidence_files.current().count() == 1
