@@ -272,6 +272,10 @@ class SubmittedReportAdmin(ProgressReportAdmin):
     def timeliness(self, report):
         return report.timeliness_display()
 
+    def changelist_view(self, request, extra_context=None):
+        title = _("Reports awaiting review, the oldest first")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def history_view(self, request, object_id, extra_context=None):
         # The history is kept on the report itself, not on this view of it.
         return redirect(reverse("admin:reports_progressreport_history", args=[object_id]))
