@@ -109,6 +109,7 @@ def test_lateness_is_said_in_words(client, official_id, secretariat, activity, p
     assert review_page(client, report).get_element_by_id("timeliness").text == "late by 3 days"
     assert review_page(client, on_time).get_element_by_id("timeliness").text == "on time"
     queue = lxml.html.fromstring(client.get("/admin/reports/submittedreport/").content.decode())
+    assert queue.cssselect("h1")[0].text == "Reports awaiting review, the oldest first"
     assert [cells(r)[-1] for r in queue.cssselect("#result_list tbody tr")] == [
         "on time",
         "late by 3 days",
