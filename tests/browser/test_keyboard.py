@@ -52,7 +52,8 @@ def test_an_official_files_a_report_with_the_keyboard_alone(new_page, official_i
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     assert tab(page) == "Skip to content"
-    assert tab_to(page, "My reporting") == ["AMMTC Tracker", "Work plan", "My reporting"]
+    header = tab_to(page, "My reporting")
+    assert header[0] == "AMMTC Tracker" and "Work plan" in header
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("My reporting")
     tab_to(page, "Start 2.1")
