@@ -73,6 +73,10 @@ def test_the_secretariats_and_readers_pages_are_accessible(
     assert fits(desk), "the cycle list is wider than 1280 px"
     desk.goto(f"/admin/reports/reportingcycle/{cycle.pk}/change/")
     assert_accessible(desk, "a cycle")
+    desk.goto(f"/admin/reports/reportingcycle/{cycle.pk}/compliance/")
+    expect(desk.get_by_role("heading", level=1)).to_contain_text(cycle.title)
+    assert_accessible(desk, "compliance")
+    assert fits(desk), "the compliance screen is wider than 1280 px"
     desk.goto("/admin/priorities/consultation/")
     assert_accessible(desk, "consultations")
     desk.goto(f"/admin/priorities/consultation/{Consultation.objects.first().pk}/change/")
