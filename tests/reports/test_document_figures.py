@@ -5,8 +5,7 @@ from decimal import Decimal
 
 from ammtc_tracker.models import User
 from reports import figures
-from tests.factories import make_activity
-from tests.reports.conftest import file_report
+from tests.factories import file_report, make_activity
 
 
 def rows_by_code(rows):

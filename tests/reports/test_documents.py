@@ -5,8 +5,7 @@ import pytest
 from ammtc_tracker.models import User
 from priorities.models import Activity
 from reports.documents import build_document, default_level
-from tests.factories import make_activity
-from tests.reports.conftest import file_report
+from tests.factories import file_report, make_activity
 
 
 @pytest.mark.parametrize(

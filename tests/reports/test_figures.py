@@ -3,41 +3,12 @@
 import datetime
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from ammtc_tracker.models import Role, User
 from priorities.models import Party
 from reports import figures
-from reports.services import save_report, start_report
-from tests.factories import make_activity, make_cycle, make_user
-
-
-def file(official, activity, cycle, state, status, percent, reviewer=None, late=False):
-    """A report with the given implementation status and percent, moved to ``state``."""
-    report = start_report(user=official, activity=activity, cycle=cycle)
-    values = {indicator.pk: (1, "") for indicator in activity.indicators.all()}
-    content = {
-        "implementation_status": status,
-        "percent_complete": percent,
-        "achievements": "Done.",
-    }
-    report = save_report(
-        report=report,
-        user=official,
-        content=content,
-        indicator_values=values,
-        expected_version=report.version,
-    )
-    if state == "draft":
-        return report
-    day = cycle.deadline + datetime.timedelta(days=3) if late else timezone.localdate()
-    with time_machine.travel(day):
-        report.transition("submit", by=official)
-    if state in ("accepted", "returned"):
-        action = "accept" if state == "accepted" else "return"
-        report.transition(action, by=reviewer, comment="Add figures.")
-    return report
+from tests.factories import file_report, make_activity, make_cycle, make_user
 
 
 @pytest.fixture
@@ -59,14 +30,16 @@ def cycles(plan, official_id, official_jp, thai, secretariat):
         period_start=datetime.date(today.year - 2, 7, 1),
         period_end=datetime.date(today.year - 1, 6, 30),
     )
-    file(official_id, a, before, "accepted", "in_progress", 10, secretariat)
-    file(official_jp, b, before, "accepted", "not_started", 0, secretariat)
+    file_report(official_id, a, before, "accepted", secretariat, status="in_progress", percent=10)
+    file_report(official_jp, b, before, "accepted", secretariat, status="not_started", percent=0)
     now = make_cycle(plan, title="This year")
-    file(official_id, a, now, "accepted", "in_progress", 40, secretariat)
-    file(official_jp, a, now, "submitted", "in_progress", 20)
-    file(official_jp, b, now, "returned", "delayed", 5, secretariat)
-    file(official_id, c, now, "draft", "in_progress", 50)
-    file(official_jp, c, now, "accepted", "completed", 100, secretariat, late=True)
+    file_report(official_id, a, now, "accepted", secretariat, status="in_progress", percent=40)
+    file_report(official_jp, a, now, "submitted", status="in_progress", percent=20)
+    file_report(official_jp, b, now, "returned", secretariat, status="delayed", percent=5)
+    file_report(official_id, c, now, "draft", status="in_progress", percent=50)
+    file_report(
+        official_jp, c, now, "accepted", secretariat, late=True, status="completed", percent=100
+    )
     return before, now
 
 
