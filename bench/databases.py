@@ -12,7 +12,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-PREFIX = "ammtc_bench"
+# Sessions sharing one server each give a prefix of their own.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "ammtc_bench")
 
 
 def name_for(scale):

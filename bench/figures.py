@@ -20,6 +20,13 @@ DOCUMENT_MB_AT_10X = 300  # ... and 300 MB
 THROUGHPUT_RATIO_AT_10X = 0.5  # status/ at least half the requests per second of /healthz
 
 
+# The secretariat's download of the technical document of the cycle (accepted reports only).
+DOCUMENT_PATH = (
+    "/admin/reports/reportingcycle/{{cycle}}/documents/download/"
+    "?cycle={{cycle}}&level=technical&format={format}"
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str
@@ -102,29 +109,26 @@ FIGURES = [
     ),
     Figure(
         "dashboard",
-        "dashboard figures",
-        None,
+        "dashboard figures (home page, secretariat)",
+        "/?cycle={cycle}",
         auth="session",
         aggregate=True,
-        note="not built yet (issue 10)",
     ),
     Figure(
         "document.docx",
         "SOMTC document of one cycle, DOCX",
-        None,
+        DOCUMENT_PATH.format(format="docx"),
         auth="session",
         kind="document",
         aggregate=True,
-        note="not built yet (issue 9)",
     ),
     Figure(
         "document.xlsx",
         "SOMTC document of one cycle, XLSX",
-        None,
+        DOCUMENT_PATH.format(format="xlsx"),
         auth="session",
         kind="document",
         aggregate=True,
-        note="not built yet (issue 9)",
     ),
 ]
 

@@ -53,6 +53,8 @@ def figure_rows(scale, timing):
     rows = [Row(name, label, _ms(timing.median), "ms")]
     if figure.flat and scale == 10:
         rows[0].check("<", targets.FLAT_MS_AT_10X)
+    if figure.kind == "document" and scale == 10:
+        rows[0].check("<", targets.DOCUMENT_MS_AT_10X)
     if figure.floor:
         rows.append(Row(f"{figure.name}.floor{at}", f"  floor: same SQL, orjson {at}", None, "ms"))
         rows[-1].value = _ms(statistics.median(timing.floor))

@@ -1,7 +1,8 @@
 """`make bench`: generate each scale, serve it with the production server, measure, report.
 
 Environment: ``BENCH_SCALES`` (default ``1,10``), ``BENCH_QUICK=1`` (fewer rounds),
-``BENCH_DATABASE_SERVER`` (default ``postgres://postgres@127.0.0.1:5432``), ``BENCH_PORTS``
+``BENCH_DATABASE_SERVER`` (default ``postgres://postgres@127.0.0.1:5432``),
+``BENCH_DATABASE_PREFIX`` (default ``ammtc_bench``), ``BENCH_PORTS``
 (default ``8200-8300``). Prints one table (figure, value, target, met) and writes
 ``bench/results.json``; the log of the servers and commands goes to ``bench/.work/bench.log``.
 """

@@ -54,7 +54,10 @@ def test_growth_targets_apply_at_50x():
 
 
 def test_a_failed_export_is_not_met_and_a_missing_figure_is_na(tmp_path):
-    failed = {"export.csv": {"app": [], "first_byte": [], "error": "HTTP 500 after 30.7 s"}}
+    failed = {
+        "export.csv": {"app": [], "first_byte": [], "error": "HTTP 500 after 30.7 s"},
+        "dashboard": {"app": [], "missing": "not built yet (issue 9)"},
+    }
     rows = results.build({10: measured_at(10, **failed)}, {})
     path = tmp_path / "results.json"
     results.write_json(path, rows, {"scales": [10]})
@@ -71,3 +74,11 @@ def test_a_failed_export_is_not_met_and_a_missing_figure_is_na(tmp_path):
     assert written["dashboard@10x"]["note"].startswith("n/a")
     assert written["targets@50x"]["note"] == "n/a: run with BENCH_SCALES=1,10,50"
     assert "n/a: not built yet (issue 9)" in results.table(rows)
+
+
+def test_a_document_over_5_s_at_10x_misses_its_target():
+    slow = {"document.docx": {"app": [6.2]}, "document.xlsx": {"app": [1.5]}}
+    rows = by_name(results.build({1: measured_at(1), 10: measured_at(10, **slow)}, {}))
+    assert (rows["document.docx@10x"].value, rows["document.docx@10x"].met) == (6200.0, False)
+    assert (rows["document.xlsx@10x"].value, rows["document.xlsx@10x"].met) == (1500.0, True)
+    assert rows["document.docx@1x"].met is None
