@@ -94,6 +94,8 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     ]
     list_select_related = ["activity", "party", "cycle"]
     search_fields = ["activity__code", "activity__title", "achievements", "party__name"]
+    # One count per page (the filtered one), not a second of every report.
+    show_full_result_count = False
     # Reports are written by officials and moved by the workflow; the admin only reads them.
     readonly_fields = [
         "cycle",
@@ -266,7 +268,8 @@ class SubmittedReportAdmin(ProgressReportAdmin):
 
     list_display = ["activity_code", "party", "cycle", "submitted", "timeliness"]
     list_filter = ["activity__priority_area", "party", "is_late", "cycle"]
-    ordering = ["submitted_at"]
+    # Total (no "-pk" added by the admin), so the progressreport_review_queue index serves it.
+    ordering = ["submitted_at", "id"]
 
     @admin.display(description=_("on time?"), ordering="is_late")
     def timeliness(self, report):

@@ -120,7 +120,7 @@ class ProgressReportViewSet(
             ProgressReport.objects.visible_to(self.request.user)
             .select_related("activity", "party", "created_by", "submitted_by", "reviewed_by")
             .prefetch_related("indicator_values", "evidence_files")
-            .order_by("-cycle__period_start", "activity__code", "party__code", "id")
+            .in_list_order()
         )
 
     @extend_schema(

@@ -198,7 +198,12 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.filter(status=ProgressReport.Status.ACCEPTED)
 
     def awaiting_review(self):
-        return self.filter(status=ProgressReport.Status.SUBMITTED).order_by("submitted_at")
+        """Submitted reports, the oldest first (the progressreport_review_queue index)."""
+        return self.filter(status=ProgressReport.Status.SUBMITTED).order_by("submitted_at", "id")
+
+    def in_list_order(self):
+        """The order of the report lists, which the progressreport_list_order index serves."""
+        return self.order_by("-cycle_id", "activity_id", "party_id")
 
 
 class ProgressReport(models.Model):
@@ -311,9 +316,35 @@ class ProgressReport(models.Model):
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["cycle", "activity__code", "party__name"]
+        # The order of every report list, served by an index (progressreport_list_order): the
+        # latest cycle first, then activities and parties in the order they were entered. An
+        # order through the related tables (period, activity code, party name) sorted every
+        # visible report for each page of a list.
+        ordering = ["-cycle_id", "activity_id", "party_id"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
+        indexes = [
+            models.Index(fields=["-cycle", "activity", "party"], name="progressreport_list_order"),
+            # The review queue, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="progressreport_review_queue",
+            ),
+            # The figures of one cycle (reports.figures), read from the index alone.
+            models.Index(
+                fields=["cycle", "status"],
+                include=[
+                    "id",
+                    "activity",
+                    "party",
+                    "implementation_status",
+                    "percent_complete",
+                    "is_late",
+                ],
+                name="progressreport_cycle_figures",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "activity", "party"],
@@ -549,7 +580,9 @@ class IndicatorValue(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["report", "indicator"]
+        # By the columns: "report" would add the report's own ordering, and its joins, to every
+        # prefetch of a page's values (the same in the other child models of a report).
+        ordering = ["report_id", "indicator_id"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
@@ -592,7 +625,7 @@ class ReportTransition(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
-        ordering = ["report", "at", "id"]
+        ordering = ["report_id", "at", "id"]
         verbose_name = _("report transition")
         verbose_name_plural = _("report transitions")
 
@@ -646,7 +679,7 @@ class EvidenceFile(models.Model):
     objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
-        ordering = ["report", "uploaded_at", "id"]
+        ordering = ["report_id", "uploaded_at", "id"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         constraints = [

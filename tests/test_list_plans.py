@@ -59,33 +59,45 @@ def generated(db):
     return ReportingCycle.objects.filter(title__endswith="(load data)").latest("opens_on")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, phase 2: every report list sorts all visible reports across joined tables",
-)
-def test_no_page_of_a_report_list_scans_the_reports_table(
-    generated, api, client, official_id, secretariat
-):
-    cycle = generated
-    client.force_login(official_id)
-    staff = type(client)()
-    staff.force_login(secretariat)
-    lists = [
-        ("secretariat", api(secretariat), "/api/v1/reports/?page_size=100"),
-        ("secretariat", api(secretariat), f"/api/v1/reports/?cycle={cycle.pk}&page_size=100"),
-        ("official", api(official_id), "/api/v1/reports/?page_size=100"),
-        ("official", client, "/reports/"),
-        ("secretariat", staff, "/admin/reports/progressreport/"),
-        ("secretariat", staff, "/admin/reports/submittedreport/"),
-    ]
-    scanning = {}
+def scanning(lists):
+    """{list: its sequential scans of the reports table} for (who, client, url) triples."""
+    found = {}
     for who, as_user, url in lists:
         queries = page_queries(as_user, url)
         assert queries, f"no page query found for {url}"
         for sql in queries:
             for scan in scans_of_reports(explain(sql)):
-                scanning.setdefault(f"{url} as {who}", []).append(
+                found.setdefault(f"{url} as {who}", []).append(
                     f"Seq Scan on {REPORTS_TABLE} ({scan['Plan Rows']} rows"
                     + (f", filter {scan['Filter']})" if "Filter" in scan else ")")
                 )
-    assert not scanning, json.dumps(scanning, indent=1)
+    return found
+
+
+def test_no_page_of_a_report_list_scans_the_reports_table(
+    generated, api, client, official_id, secretariat
+):
+    cycle = generated
+    client.force_login(secretariat)
+    lists = [
+        ("secretariat", api(secretariat), "/api/v1/reports/?page_size=100"),
+        ("secretariat", api(secretariat), f"/api/v1/reports/?cycle={cycle.pk}&page_size=100"),
+        ("secretariat", api(secretariat), "/api/v1/reports/?status=submitted&page_size=100"),
+        ("official", api(official_id), "/api/v1/reports/?page_size=100"),
+        ("secretariat", client, "/admin/reports/progressreport/"),
+        ("secretariat", client, f"/admin/reports/progressreport/?cycle__id__exact={cycle.pk}"),
+        ("secretariat", client, "/admin/reports/submittedreport/"),
+    ]
+    found = scanning(lists)
+    assert not found, json.dumps(found, indent=1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report_list (reports/views.py) still orders through the cycle, activity and party "
+    "tables; ordering it with ProgressReport.objects.in_list_order() makes this pass",
+)
+def test_no_page_of_the_web_report_list_scans_the_reports_table(generated, client, official_id):
+    client.force_login(official_id)
+    found = scanning([("official", client, "/reports/")])
+    assert not found, json.dumps(found, indent=1)
