@@ -1,6 +1,7 @@
 """Filing through the API: the same workflow, rules and results as the web screens."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -294,3 +295,35 @@ def test_the_api_refuses_a_percent_that_contradicts_the_status_as_the_web_does(
             "complete to 100, or choose another implementation status."
         ]
     }
+
+
+def test_a_compliance_row_says_what_its_declared_fields_say(
+    api, official_id, secretariat, plan, cycle
+):
+    activity = make_activity(plan, "5.1", leads=["ID"], participants=["JP"])
+    report = make_report(official_id, activity, cycle, "submitted")
+    rows = api(secretariat).get(f"/api/v1/cycles/{cycle.pk}/compliance/").json()["rows"]
+    submitted_at = rows[0]["submitted_at"]
+    assert datetime.datetime.fromisoformat(submitted_at) == report.submitted_at
+    assert rows == [
+        {
+            "activity": activity.pk,
+            "activity_code": "5.1",
+            "party": "ID",
+            "role": "lead",
+            "report": report.pk,
+            "status": "submitted",
+            "is_late": False,
+            "submitted_at": submitted_at,
+        },
+        {
+            "activity": activity.pk,
+            "activity_code": "5.1",
+            "party": "JP",
+            "role": "participant",
+            "report": None,
+            "status": None,
+            "is_late": False,
+            "submitted_at": None,
+        },
+    ]
