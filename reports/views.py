@@ -48,6 +48,9 @@ def _get_report_for_user(request, pk):
     return get_object_or_404(reports, pk=pk)
 
 
+MY_REPORTING_PAGE = 50
+
+
 @login_required
 def my_reporting(request):
     """An official's cycle at a glance: one row per activity of their party, with its report."""
@@ -57,7 +60,7 @@ def my_reporting(request):
     today = timezone.localdate()
     cycles = list(ReportingCycle.objects.filter(opens_on__lte=today).order_by("-opens_on"))
     cycle = _chosen_cycle(request, cycles)
-    rows, can_start = [], False
+    rows, can_start, page = [], False, None
     if cycle:
         can_start = cycle.accepts_reports_from(party)
         returns = ReportTransition.objects.filter(to_status=ProgressReport.Status.RETURNED)
@@ -76,9 +79,11 @@ def my_reporting(request):
             .prefetch_related(
                 "lead_parties", Prefetch("reports", queryset=reports, to_attr="party_reports")
             )
-            .order_by("priority_area__number", "code")
+            .order_by("priority_area__number", "code", "id")
         )
-        rows = [(activity, next(iter(activity.party_reports), None)) for activity in activities]
+        # A page at a time: a party may take part in thousands of activities across the plans.
+        page = Paginator(activities, MY_REPORTING_PAGE).get_page(request.GET.get("page"))
+        rows = [(activity, next(iter(activity.party_reports), None)) for activity in page]
     return render(
         request,
         "reports/my_reporting.html",
@@ -87,6 +92,8 @@ def my_reporting(request):
             "cycle": cycle,
             "cycles": cycles,
             "rows": rows,
+            "page": page,
+            "page_query": urlencode({"cycle": cycle.pk if cycle else ""}),
             "can_start": can_start,
             "contact": settings.SECRETARIAT_CONTACT,
         },

@@ -1,5 +1,6 @@
 """Object-level access: every URL that takes a report id, probed by every role."""
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -132,15 +133,33 @@ def test_my_reporting_query_count_does_not_grow_with_rows(
     add(range(1, 5))
     client.force_login(official_id)
     client.get("/my-reporting/")  # the first request after a login renews the session
-    # session, user, party, cycles, activities, their lead parties, the party's reports,
-    # the reasons of returned reports
-    with django_assert_num_queries(8):
+    # session, user, party, cycles, the paginator's count of activities, the page of
+    # activities, their lead parties, the party's reports, the reasons of returned reports
+    with django_assert_num_queries(9):
         response = client.get("/my-reporting/")
     assert len(response.context["rows"]) == 4
-    add(range(5, 41))
-    with django_assert_num_queries(8):
+    add(range(5, 61))
+    with django_assert_num_queries(9):
         response = client.get("/my-reporting/")
-    assert len(response.context["rows"]) == 40
+    assert len(response.context["rows"]) == 50
+
+
+def test_my_reporting_shows_fifty_activities_a_page(client, official_id, secretariat, plan, cycle):
+    from tests.factories import make_activity
+
+    for number in range(10, 65):
+        make_activity(plan, f"1.{number}", leads=["ID"])
+    client.force_login(official_id)
+    first = lxml.html.fromstring(client.get("/my-reporting/").content.decode())
+    codes = [row.get("data-activity") for row in first.cssselect("#my-activities tbody tr")]
+    assert (len(codes), codes[0], codes[-1]) == (50, "1.10", "1.59")
+    pages = first.cssselect("p.pages")[0]
+    assert " ".join(pages.text_content().split()) == "Page 1 of 2 Next"
+    second_url = pages.cssselect("a[rel=next]")[0].get("href")
+    assert second_url == f"?page=2&cycle={cycle.pk}"
+    second = lxml.html.fromstring(client.get("/my-reporting/" + second_url).content.decode())
+    codes = [row.get("data-activity") for row in second.cssselect("#my-activities tbody tr")]
+    assert codes == [f"1.{number}" for number in range(60, 65)]
 
 
 def test_my_reporting_lists_the_partys_activities_with_their_report_state(
