@@ -4,15 +4,16 @@ the charts as PNG images, and "Page N of M" in the footer. Built on python-docx'
 template, so Word and LibreOffice open and edit it as any document."""
 
 import io
+import re
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
 from reports import charts
 from reports.exports.text import (
@@ -211,65 +212,45 @@ def _area(word, document, area):
             % {"counts": "; ".join(counts) or NOTHING}
         )
     if document.is_technical:
-        scratch = Document()
-        for activity in area.activities:
-            _activity(scratch, activity)
-            _move_to_end(scratch, word)
+        width = _column_width(word, 1)
+        _append_xml(word, "".join(_activity_xml(activity, width) for activity in area.activities))
     else:
         _key_points(word, area)
 
 
-def _move_to_end(scratch, word):
-    """Move what was written in ``scratch`` to the end of ``word``'s body.
-
-    python-docx finds where to add a paragraph by scanning the body for its section properties,
-    so writing thousands of activities straight into one document takes quadratic time (minutes
-    for 2,000). A scratch document made from the same template stays short; its styles are the
-    same, so the moved paragraphs and tables keep theirs.
-    """
-    source, target = scratch.element.body, word.element.body
-    end = target[-1]
-    assert end.tag == qn("w:sectPr") and source[-1].tag == qn("w:sectPr")
-    for element in list(source)[:-1]:
-        end.addprevious(element)
-
-
-def _activity(word, activity):
+def _activity_xml(activity, width):
+    """An activity's heading, parties, table of reports and indicators, and each report's
+    texts, as WordprocessingML: thousands of activities through python-docx's objects took
+    most of a document's time."""
     title = f"{activity.code} {activity.title}"
     if activity.is_sample:
         title += " (" + _("SAMPLE") + ")"
-    _paragraph(word, xml_safe(title), "Heading2")
-    word.add_paragraph(
-        xml_safe(
-            _("Lead: %(leads)s. Taking part: %(participants)s.")
-            % {
-                "leads": ", ".join(activity.leads) or NOTHING,
-                "participants": ", ".join(activity.participants) or NOTHING,
-            }
-        )
-    )
+    parties = _("Lead: %(leads)s. Taking part: %(participants)s.") % {
+        "leads": ", ".join(activity.leads) or NOTHING,
+        "participants": ", ".join(activity.participants) or NOTHING,
+    }
+    parts = [_p_xml((title, ""), style="Heading2"), _p_xml((parties, ""))]
     if not activity.has_report:
-        _warning(word, _("No report"))
+        parts.append(_p_xml((_("No report"), WARNING_RUN)))
     if activity.reports or activity.indicators:
-        _activity_table(word, activity)
+        parts.append(_activity_table_xml(activity, width))
     for report in activity.reports:
-        _paragraph(word, xml_safe(party_label(report)), "Heading3")
+        parts.append(_p_xml((party_label(report), ""), style="Heading3"))
         for label, text in (
             (_("Achievements"), report.achievements),
             (_("Challenges"), report.challenges),
             (_("Next steps"), report.next_steps),
         ):
-            paragraph = word.add_paragraph()
-            paragraph.add_run(label + ": ").bold = True
-            paragraph.add_run(xml_safe(text) or NOTHING)
+            parts.append(_p_xml((label + ": ", BOLD_RUN), (xml_safe(text) or NOTHING, "")))
     if activity.not_reported_by and activity.has_report:
-        _warning(
-            word,
-            _("No report from: %(parties)s") % {"parties": ", ".join(activity.not_reported_by)},
-        )
+        missing = _("No report from: %(parties)s") % {
+            "parties": ", ".join(activity.not_reported_by)
+        }
+        parts.append(_p_xml((missing, WARNING_RUN)))
+    return "".join(parts)
 
 
-def _activity_table(word, activity):
+def _activity_table_xml(activity, width):
     header = [_("Party"), _("Implementation status"), _("Percent complete")]
     header += [indicator_heading(indicator) for indicator in activity.indicators]
     rows = []
@@ -283,7 +264,7 @@ def _activity_table(word, activity):
             [party_label(report), report.implementation_label, percent(report.percent_complete)]
             + [reading_text(reading) for reading in report.readings]
         )
-    _table(word, header, rows)
+    return _table_xml(header, rows, Emu(width // len(header)))
 
 
 def _key_points(word, area):
@@ -372,24 +353,91 @@ def _rates(word, document):
 
 def _table(word, header, rows):
     """A Word table with a bold header row that repeats on each page."""
-    table = word.add_table(rows=1, cols=len(header))
-    table._tbl.tblStyle_val = "TableGrid"
-    header_row = table.rows[0]
-    _repeat_as_header(header_row)
-    for cell, label in zip(header_row.cells, header, strict=True):
-        cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
+    _append_xml(word, _table_xml(header, rows, _column_width(word, len(header))))
+
+
+def _column_width(word, columns):
+    section = word.sections[-1]
+    return Emu((section.page_width - section.left_margin - section.right_margin) // columns)
+
+
+def _table_xml(header, rows, width):
+    """A table in the shape python-docx's ``add_table`` gives (the TableGrid style, columns of
+    ``width``, one run per cell), and the empty paragraph after it: filling cells one by one
+    through python-docx took most of a long document's time."""
+    cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width.twips}"/></w:tcPr><w:p>'
+    parts = [
+        f'<w:tbl {W}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>',
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+        'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+        f'<w:gridCol w:w="{width.twips}"/>' * len(header),
+        '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+    ]
+    for label in header:
+        parts += [cell, _r_xml(str(label), BOLD_RUN), "</w:p></w:tc>"]
+    parts.append("</w:tr>")
     for row in rows:
-        # The row's own cells: _Row.cells looks the row up among all the table's rows, which
-        # is quadratic on a long table.
-        tr = table.add_row()._tr
-        for tc, value in zip(tr.tc_lst, row, strict=True):
-            _Cell(tc, table).text = xml_safe("" if value is None else str(value))
-    word.add_paragraph()
-    return table
+        if len(row) != len(header):
+            raise ValueError(f"a row of {len(row)} cells in a table of {len(header)} columns")
+        parts.append("<w:tr>")
+        for value in row:
+            parts += [cell, _r_xml("" if value is None else str(value)), "</w:p></w:tc>"]
+        parts.append("</w:tr>")
+    parts.append(f"</w:tbl><w:p {W}/>")
+    return "".join(parts)
 
 
-def _repeat_as_header(row):
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+def _append_xml(word, xml):
+    """Add body content written as WordprocessingML (each element declaring ``W``) at the end
+    of ``word``'s body."""
+    fragment = parse_xml(f"<w:body {W}>{xml}</w:body>")
+    end = word.element.body[-1]
+    assert end.tag == qn("w:sectPr")
+    for element in list(fragment):
+        end.addprevious(element)
+
+
+# Each body element written as XML declares the namespace itself: lxml moves an element whose
+# nodes refer to a declaration outside it node by node (48 s for a table of 5,000 rows), one that
+# carries its own declaration at once, dropping the declaration the document already has.
+W = nsdecls("w")
+# Run properties: bold, and bold in the warning colour.
+BOLD_RUN = "<w:b/>"
+WARNING_RUN = f'<w:b/><w:color w:val="{WARNING}"/>'
+
+
+def _p_xml(*runs, style=None):
+    """A paragraph of ``runs``, (text, run properties) pairs, in a style named by its id."""
+    style = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    runs = "".join(_r_xml(text, properties) for text, properties in runs)
+    return f"<w:p {W}>{style}{runs}</w:p>"
+
+
+def _r_xml(text, properties=""):
+    properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    return f"<w:r>{properties}{_run_content(text)}</w:r>"
+
+
+def _run_content(text):
+    """A run's content as python-docx writes it: text in ``w:t``, a tab as ``w:tab``, each line
+    break as ``w:br``."""
+    text = xml_safe(text)
+    if not _BREAKS.search(text):
+        return _t_xml(text) if text else ""
+    parts = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(_t_xml(piece))
+    return "".join(parts)
+
+
+def _t_xml(text):
+    space = ' xml:space="preserve"' if text.strip() != text else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+_BREAKS = re.compile(r"([\t\r\n])")

@@ -9,6 +9,7 @@ from docx.text.paragraph import Paragraph
 
 from reports.exports import render
 from reports.figures import status_by_area
+from reports.models import ProgressReport
 from tests.reports.conftest import FORMULA, SCRIPT
 
 
@@ -141,3 +142,13 @@ def test_sample_data_is_marked_on_every_page(document_of):
     word = read(document_of("technical"))
     header = word.sections[0].header.paragraphs[0].text
     assert header == "SAMPLE DATA: not a report of the published work plan"
+
+
+def test_line_breaks_and_tabs_of_a_report_stay_in_the_document(document_of):
+    # An official may write several lines; the same text an official could file on the form.
+    ProgressReport.objects.filter(achievements="Venue booked.").update(
+        achievements="Venue booked.\nDates:\t1-2 May & <after> the rains "
+    )
+    word = read(document_of("technical"))
+    texts = [p.text for p in word.paragraphs]
+    assert "Achievements: Venue booked.\nDates:\t1-2 May & <after> the rains " in texts
