@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -28,8 +29,9 @@ FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd"}
 
 
 def render(document):
-    book = Workbook()
-    _summary(book.active, document)
+    # Write-only: rows go to the file as they are appended, not kept as cell objects.
+    book = Workbook(write_only=True)
+    _summary(book.create_sheet(_("Summary")), document)
     if document.is_technical:
         for area in document.areas:
             header, rows = activity_table(document, [area])
@@ -48,7 +50,6 @@ def render(document):
 
 
 def _summary(sheet, document):
-    sheet.title = _("Summary")
     facts = [
         (_("Document"), document.title),
         (_("Work plan"), document.plan_title),
@@ -61,52 +62,58 @@ def _summary(sheet, document):
     ]
     if document.is_sample:
         facts.insert(0, (_("SAMPLE DATA"), sample_warning()))
-    row = 1
-    for label, value in facts:
-        _put(sheet, row, [label, value])
-        sheet.cell(row, 1).font = BOLD
-        row += 1
-    header, rows, total = area_table(document)
-    first = row + 1
-    row = _write(sheet, first, header, rows)
-    _put(sheet, row + 1, total)
-    sheet.freeze_panes = sheet.cell(first + 1, 1)
+    # A write-only sheet takes its panes and column widths before its first row.
+    first = len(facts) + 2
+    sheet.freeze_panes = f"A{first + 1}"
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = WIDE
+    for label, value in facts:
+        sheet.append([_cell(sheet, label, bold=True), _cell(sheet, value)])
+    sheet.append([])
+    header, rows, total = area_table(document)
+    _write(sheet, first, header, rows)
+    sheet.append([])
+    _put(sheet, total)
 
 
 def _table(sheet, header, rows, *, total=None, wide=()):
-    row = _write(sheet, 1, header, rows)
-    if total:
-        _put(sheet, row + 1, total)
     sheet.freeze_panes = "A2"
     for column in range(1, len(header) + 1):
         width = WIDE if column in wide else 16
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _write(sheet, 1, header, rows)
+    if total:
+        sheet.append([])
+        _put(sheet, total)
 
 
 def _write(sheet, first, header, rows):
-    """A table with a bold, filtered header row at row ``first``; return the next free row."""
-    _put(sheet, first, header, bold=True)
+    """A table with a bold, filtered header row at row ``first``, the sheet's next row."""
+    _put(sheet, header, bold=True)
     row = first + 1
     for values in rows:
-        _put(sheet, row, values)
+        _put(sheet, values)
         row += 1
     last = get_column_letter(len(header))
     sheet.auto_filter.ref = f"A{first}:{last}{max(row - 1, first + 1)}"
-    return row
 
 
-def _put(sheet, row, values, *, bold=False):
-    # Cell by cell at a known row: sheet.append() followed by sheet.max_row would scan every
-    # cell of the sheet for each row written.
-    for column, value in enumerate(values, 1):
-        cell = sheet.cell(row, column, _value(value))
-        number_format = FORMATS.get(type(value))
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = BOLD
+def _put(sheet, values, *, bold=False):
+    sheet.append([_cell(sheet, value, bold=bold) for value in values])
+
+
+def _cell(sheet, value, *, bold=False):
+    """The value, or a styled cell holding it when it is bold or a date."""
+    number_format = FORMATS.get(type(value))
+    value = _value(value)
+    if not (bold or number_format):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = BOLD
+    return cell
 
 
 def _value(value):
