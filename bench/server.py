@@ -1,4 +1,5 @@
-"""The production server under test: gunicorn, 2 sync workers, persistent connections."""
+"""The production server under test: gunicorn as deployed, 2 sync workers, persistent
+connections."""
 
 import os
 import signal
@@ -28,12 +29,16 @@ def gunicorn(env, log):
     """Serve ``bench.serve`` (the app, and the floor under /_floor/) until the block ends."""
     port = free_port()
     gunicorn_bin = Path(sys.executable).parent / "gunicorn"
+    # The production settings (deploy/gunicorn.conf.py), with the benchmark's app, address and
+    # workers; no worker restarts, which would reset the memory an export is measured by.
     command = [
         str(gunicorn_bin),
+        "--config=deploy/gunicorn.conf.py",
         "bench.serve:application",
         "--workers=2",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
+        "--max-requests=0",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:

@@ -5,6 +5,7 @@ per core, which measured best here: 2 workers on 2 cores). The app logs one line
 itself (ammtc_tracker/logs.py), so gunicorn writes no access log of its own.
 """
 
+import gc
 import os
 
 wsgi_app = "ammtc_tracker.wsgi:application"
@@ -24,3 +25,11 @@ errorlog = "-"
 control_socket_disable = True
 # Trust X-Forwarded-* only from the front proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The app is loaded: its modules, settings and classes live as long as the worker, so take
+    them out of the garbage collector's sight (gc.freeze). A full collection then walks only
+    what requests made; walking the whole app as well made the slowest tenth of list requests
+    about three times slower than the median (issue 14)."""
+    gc.freeze()
