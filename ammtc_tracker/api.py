@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
 from ammtc_tracker.db_routers import read_from_replica
@@ -48,7 +48,48 @@ class FlatCSVRenderer(CSVRenderer):
         return value
 
 
-class CSVListMixin:
+class FileRenderer(BaseRenderer):
+    """Bytes made by a module of ``reports.exports``, passed through as they are."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CSVFileRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXFileRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+
+
+def format_parameter(*formats):
+    """The ``format`` query parameter of an operation that answers in several formats."""
+    return OpenApiParameter(
+        "format",
+        str,
+        enum=["json", *formats],
+        description=str(_("The response's format (or send an Accept header); default json.")),
+    )
+
+
+class JSONErrorsMixin:
+    """Errors are always JSON, as documented, even when the client asked for CSV or XLSX."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format != "json":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class CSVListMixin(JSONErrorsMixin):
     """Lists also answer in CSV (``?format=csv`` or ``Accept: text/csv``), unpaginated, and read
     from the read replica when there is one."""
 
@@ -64,17 +105,6 @@ class CSVListMixin:
 
     def get_renderer_context(self):
         return {**super().get_renderer_context(), "header": list(self.get_serializer().fields)}
-
-    def handle_exception(self, exc):
-        # Errors are always JSON, as documented, even when the client asked for CSV.
-        response = super().handle_exception(exc)
-        if (
-            getattr(self.request, "accepted_renderer", None)
-            and self.request.accepted_renderer.format == "csv"
-        ):
-            self.request.accepted_renderer = JSONRenderer()
-            self.request.accepted_media_type = JSONRenderer.media_type
-        return response
 
     def paginate_queryset(self, queryset):
         if (
@@ -118,6 +148,10 @@ class AutoSchema(SpectacularAutoSchema):
             errors["404"] = _("No such object, or not one you may see.")
         elif self.method == "GET":
             errors["404"] = _("No such page, or nothing to summarise.")
+        if self.method == "GET":
+            errors["406"] = _(
+                "The format asked for is not offered here; the error lists those that are."
+            )
         if self.method != "GET":
             errors["403"] = _("Your role or party may not do this.")
             errors["409"] = _("The object's state does not allow this, or it changed since read.")

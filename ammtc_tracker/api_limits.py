@@ -1,15 +1,46 @@
-"""Page size, request rates and body parsing of the API. Kept apart from ``api.py`` because DRF
-imports these while it is itself being imported."""
+"""Page size, request rates, body parsing and format choice of the API. Kept apart from ``api.py``
+because DRF imports these while it is itself being imported."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, parsers, permissions, throttling
+from rest_framework.negotiation import DefaultContentNegotiation
 
 
 class Pagination(pagination.PageNumberPagination):
+    """DRF's page-number paging, strict: ``page`` and ``page_size`` are whole numbers in range or
+    a 400 naming the parameter (DRF falls back silently on ``page_size=true``, and answers
+    ``page=0`` with 404). A page past the last one is still 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._checked(request, self.page_query_param, 2**31 - 1)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        size = self._checked(request, self.page_size_query_param, self.max_page_size)
+        return size or self.page_size
+
+    @staticmethod
+    def _checked(request, name, maximum):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
+            message = _("Give a whole number from 1 to %(maximum)d.") % {"maximum": maximum}
+            raise exceptions.ValidationError({name: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: 2**31 - 1, self.page_size_query_param: self.max_page_size}
+        for parameter in parameters:
+            parameter["schema"].update(minimum=1, maximum=bounds[parameter["name"]])
+        return parameters
 
 
 class JSONParser(parsers.JSONParser):
@@ -78,3 +109,17 @@ class IsAuthenticated(permissions.IsAuthenticated):
         if not throttle.allow_request(request, view):
             view.throttled(request, throttle.wait())
         return False
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` naming a format the address does not offer is a 406 that lists the ones it
+    does; DRF answers 404, as if the address did not exist."""
+
+    def filter_renderers(self, renderers, format):
+        offered = [renderer for renderer in renderers if renderer.format == format]
+        if not offered:
+            formats = ", ".join(renderer.format for renderer in renderers)
+            raise exceptions.NotAcceptable(
+                _("This address offers these formats: %(formats)s.") % {"formats": formats}
+            )
+        return offered

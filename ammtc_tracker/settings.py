@@ -425,7 +425,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["ammtc_tracker.api_limits.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ammtc_tracker.api_limits.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "ammtc_tracker.api_filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -435,6 +435,7 @@ REST_FRAMEWORK = {
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "ammtc_tracker.api.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ammtc_tracker.api_limits.ContentNegotiation",
     "EXCEPTION_HANDLER": "ammtc_tracker.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

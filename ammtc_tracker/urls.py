@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DefaultRouter
 
 from ammtc_tracker import api, health, views
 from priorities import api as priorities_api
@@ -13,7 +13,19 @@ api_docs = csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
     SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 )
 
-router = SimpleRouter()
+
+class Router(DefaultRouter):
+    """DRF's router with its API root at /api/v1/, which also lists the status summary; no
+    format suffixes (``?format=`` chooses the format)."""
+
+    include_format_suffixes = False
+
+    def get_api_root_view(self, api_urls=None):
+        names = {prefix: f"{basename}-list" for prefix, _viewset, basename in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**names, "status": "api-status"})
+
+
+router = Router()
 router.register("parties", priorities_api.PartyViewSet)
 router.register("work-plans", priorities_api.WorkPlanViewSet)
 router.register("priority-areas", priorities_api.PriorityAreaViewSet)

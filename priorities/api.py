@@ -1,6 +1,7 @@
-from django_filters import rest_framework as filters
+from django_filters.rest_framework import CharFilter
 from rest_framework import viewsets
 
+from ammtc_tracker import api_filters as filters
 from ammtc_tracker.api import CSVListMixin
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from priorities.serializers import (
@@ -37,7 +38,7 @@ class PriorityAreaViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ActivityFilter(filters.FilterSet):
-    party = filters.CharFilter(method="filter_party", label="Party code (lead or participant)")
+    party = CharFilter(method="filter_party", label="Party code (lead or participant)")
 
     class Meta:
         model = Activity

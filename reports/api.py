@@ -1,22 +1,33 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
+from django_filters.rest_framework import CharFilter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ammtc_tracker.api import ERROR, CSVListMixin
+from ammtc_tracker import api_filters as filters
+from ammtc_tracker.api import (
+    ERROR,
+    CSVFileRenderer,
+    CSVListMixin,
+    JSONErrorsMixin,
+    XLSXFileRenderer,
+    format_parameter,
+)
 from ammtc_tracker.db_routers import read_from_replica
 from priorities import api as priorities_api
 from priorities.models import Party
 from reports import figures
+from reports.downloads import DOWNLOAD_FORMATS, report_list_download
 from reports.evidence import download_response
+from reports.exports.summary_csv import compliance_csv, status_csv
 from reports.models import EvidenceFile, ProgressReport, ReportingCycle
 from reports.serializers import (
     ComplianceSerializer,
@@ -29,9 +40,6 @@ from reports.serializers import (
 )
 from reports.services import attach_evidence, move_report, save_report, start_report
 
-# The largest id a database column holds: a larger filter value is a 400, not an overflow (500).
-MAX_ID = 2**63 - 1
-
 
 class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ReportingCycle.objects.prefetch_related("consultations").order_by(
@@ -42,15 +50,30 @@ class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["title"]
     ordering_fields = ["period_start", "deadline"]
 
-    @extend_schema(responses=ComplianceSerializer, filters=False)
-    @action(detail=True, filter_backends=[], pagination_class=None)
+    @extend_schema(
+        responses={
+            (200, "application/json"): ComplianceSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        parameters=[format_parameter("csv")],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, CSVFileRenderer],
+    )
     def compliance(self, request, pk=None):
         """Each party expected to report on each activity, and its report's state.
 
-        Reports you may not see count as missing.
+        Reports you may not see count as missing. In CSV with `?format=csv`: one row per party
+        and activity.
         """
         cycle = self.get_object()
         matrix = figures.compliance(cycle, request.user)
+        if request.accepted_renderer.format == "csv":
+            return _file(compliance_csv(cycle, matrix), f"compliance-{cycle.pk}.csv")
         data = {"cycle": cycle, "summary": matrix.summary, "rows": matrix.rows}
         return Response(ComplianceSerializer(data, context={"request": request}).data)
 
@@ -63,12 +86,7 @@ class ActivityFilter(priorities_api.ActivityFilter):
         method="filter_implementation_status",
         label="Has a report you may see with this implementation status",
     )
-    cycle = filters.NumberFilter(
-        method="filter_cycle",
-        label="Has a report you may see in this cycle",
-        min_value=1,
-        max_value=MAX_ID,
-    )
+    cycle = filters.IdFilter(method="filter_cycle", label="Has a report you may see in this cycle")
 
     def filter_implementation_status(self, queryset, name, value):
         return self._with_visible_reports(queryset, implementation_status=value)
@@ -89,10 +107,8 @@ class ActivityViewSet(priorities_api.ActivityViewSet):
 
 
 class ReportFilter(filters.FilterSet):
-    party = filters.CharFilter(field_name="party__code", label="Party code")
-    priority_area = filters.NumberFilter(
-        field_name="activity__priority_area", min_value=1, max_value=MAX_ID
-    )
+    party = CharFilter(field_name="party__code", label="Party code")
+    priority_area = filters.IdFilter(field_name="activity__priority_area", label="Priority area")
 
     class Meta:
         model = ProgressReport
@@ -114,6 +130,31 @@ class ProgressReportViewSet(
     search_fields = ["activity__code", "activity__title", "achievements"]
     ordering_fields = ["submitted_at", "updated_at", "percent_complete"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [JSONRenderer(), CSVFileRenderer(), XLSXFileRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(
+        parameters=[format_parameter(*DOWNLOAD_FORMATS)],
+        responses={
+            (200, "application/json"): ProgressReportSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSXFileRenderer.media_type): OpenApiTypes.BINARY,
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        """The reports you may see, filtered; `?format=csv` or `?format=xlsx` downloads them all
+        (not paged) as a spreadsheet: one row per indicator value, with the cycle, activity,
+        priority area and party by name (see the README, "CSV and XLSX")."""
+        file_format = request.accepted_renderer.format
+        if file_format not in DOWNLOAD_FORMATS:
+            return super().list(request, *args, **kwargs)
+        with read_from_replica():
+            reports = self.filter_queryset(self.get_queryset())
+            # The database is chosen now: the file is read after the view returns.
+            return report_list_download(reports.using(reports.db), file_format)
 
     def get_queryset(self):
         return (
@@ -248,17 +289,31 @@ class ProgressReportViewSet(
         )
 
 
-class StatusView(APIView):
+class StatusView(JSONErrorsMixin, APIView):
     """Per priority area: accepted reports by implementation status, and the average percent."""
+
+    renderer_classes = [JSONRenderer, CSVFileRenderer]
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "cycle", int, description="Default: the latest with accepted reports."
+                "cycle",
+                {"type": "integer", "minimum": 1, "maximum": filters.MAX_ID},
+                description="A cycle id (see /api/v1/cycles/); default: the latest with "
+                "accepted reports. An id that matches no cycle answers 404.",
             ),
-            OpenApiParameter("party", str, description="A party code, e.g. ID."),
+            OpenApiParameter(
+                "party",
+                {"type": "string", "pattern": "^[A-Za-z]{2,4}$"},
+                description="A party code, e.g. ID (see /api/v1/parties/). A code that matches "
+                "no party answers 404.",
+            ),
+            format_parameter("csv"),
         ],
-        responses=StatusSerializer,
+        responses={
+            (200, "application/json"): StatusSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         with read_from_replica():
@@ -273,12 +328,11 @@ class StatusView(APIView):
         if code:
             party = Party.objects.filter(code=code.upper()).first()
             if party is None:
-                raise ValidationError({"party": [_("No party has this code.")]})
-        data = {
-            "cycle": cycle,
-            "party": party.code if party else None,
-            "priority_areas": figures.status_by_area(cycle, request.user, party=party),
-        }
+                raise NotFound(_("No party has this code."))
+        areas = figures.status_by_area(cycle, request.user, party=party)
+        if request.accepted_renderer.format == "csv":
+            return _file(status_csv(cycle, areas, party), f"status-{cycle.pk}.csv")
+        data = {"cycle": cycle, "party": party.code if party else None, "priority_areas": areas}
         return Response(StatusSerializer(data).data)
 
     def _cycle(self, cycle_id):
@@ -288,3 +342,8 @@ class StatusView(APIView):
         if cycle is None:
             raise NotFound(_("No cycle has accepted reports yet."))
         return cycle
+
+
+def _file(content, filename):
+    """A file made by an export, named for download."""
+    return Response(content, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

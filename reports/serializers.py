@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ammtc_tracker.api_filters import MAX_ID
 from priorities.models import Indicator
 from reports.models import (
     EvidenceFile,
@@ -183,13 +184,21 @@ class StatusQuerySerializer(serializers.Serializer):
     """The query parameters of the status summary."""
 
     cycle = serializers.RegexField(
-        r"^[0-9]{1,18}$",
+        r"^[0-9]{1,19}$",
         required=False,
         error_messages={"invalid": _("Give a cycle id (digits 0-9).")},
     )
-    party = serializers.CharField(required=False, max_length=4)
+    party = serializers.RegexField(
+        r"^[A-Za-z]{2,4}$",
+        required=False,
+        error_messages={"invalid": _("Give a party code (2 to 4 letters, e.g. ID).")},
+    )
 
     def validate_cycle(self, value):
+        if not 1 <= int(value) <= MAX_ID:
+            raise serializers.ValidationError(
+                _("Give a cycle id from 1 to %(max)d.") % {"max": MAX_ID}
+            )
         return int(value)
 
 

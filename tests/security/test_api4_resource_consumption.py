@@ -94,10 +94,12 @@ def test_a_page_holds_200_rows_at_most(api_as, reader, reference):
     Party.objects.bulk_create(
         Party(code=f"Z{n:03d}", name=f"Body {n}", kind=Party.Kind.ASEAN_BODY) for n in range(210)
     )
-    response = api_as(reader).get("/api/v1/parties/", {"page_size": 100000})
+    response = api_as(reader).get("/api/v1/parties/", {"page_size": 200})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 200
     assert response.json()["next"]
+    too_many = api_as(reader).get("/api/v1/parties/", {"page_size": 100000})
+    assert too_many.json()["errors"] == {"page_size": ["Give a whole number from 1 to 200."]}
 
 
 def test_more_indicator_values_than_indicators_are_refused_before_any_work(

@@ -41,10 +41,11 @@ def test_script_in_a_report_is_shown_as_text_in_pages_and_the_admin(client, secr
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(api_as, secretariat, world, text):
     report = write(world["reports"]["id_draft"], achievements=text, percent_complete=40)
     response = api_as(secretariat).get("/api/v1/reports/", {"format": "csv"})
-    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["Report"]: row for row in csv.DictReader(io.StringIO(content))}
     row = rows[str(report.pk)]
-    assert row["achievements"] == "'" + text
-    assert row["percent_complete"] == "40"
+    assert row["Achievements"] == "'" + text
+    assert row["Percent complete"] == "40"
 
 
 def test_numbers_stay_numbers_and_plain_text_is_unchanged():

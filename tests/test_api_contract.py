@@ -1,0 +1,205 @@
+"""The API's contract at its edges: filters, paging, the status summary's parameters, formats
+and the API root answer as the schema says."""
+
+import csv
+import io
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from tests.factories import make_report
+
+UNKNOWN = 987654321
+
+
+@pytest.fixture
+def schema(tmp_path, reference):
+    call_command("spectacular", "--file", str(tmp_path / "schema.yml"))
+    return yaml.safe_load((tmp_path / "schema.yml").read_text())
+
+
+def _parameter(schema, path, name):
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p for p in parameters if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/activities/?priority_area={id}",
+        "/api/v1/activities/?work_plan={id}",
+        "/api/v1/activities/?cycle={id}",
+        "/api/v1/cycles/?work_plan={id}",
+        "/api/v1/reports/?cycle={id}&activity={id}",
+        "/api/v1/reports/?priority_area={id}",
+        "/api/v1/indicators/?activity={id}",
+        "/api/v1/priority-areas/?work_plan={id}",
+    ],
+)
+def test_a_filter_on_an_id_that_matches_nothing_gives_an_empty_list(api, secretariat, url):
+    response = api(secretariat).get(url.format(id=UNKNOWN))
+    assert response.status_code == 200, response.data
+    assert (response.data["count"], response.data["results"]) == (0, [])
+
+
+def test_a_filter_on_an_id_still_filters(api, official_jp, secretariat, activity, cycle):
+    make_report(official_jp, activity, cycle, "accepted", secretariat)
+    response = api(secretariat).get(f"/api/v1/reports/?cycle={cycle.pk}&activity={activity.pk}")
+    assert [r["activity"] for r in response.data["results"]] == [activity.pk]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1.0", "abc", "", "9223372036854775808"])
+def test_a_filter_on_an_id_refuses_what_is_not_an_id(api, secretariat, value):
+    response = api(secretariat).get(f"/api/v1/reports/?cycle={value}")
+    assert response.status_code == 400
+    assert list(response.data["errors"]) == ["cycle"]
+
+
+def test_a_boolean_filter_refuses_what_is_not_a_boolean(api, secretariat):
+    response = api(secretariat).get("/api/v1/reports/?is_late=maybe")
+    assert response.status_code == 400
+    assert response.data["errors"] == {"is_late": ["Give true or false."]}
+
+
+def test_the_schema_says_what_an_id_filter_takes(schema):
+    parameter = _parameter(schema, "/api/v1/reports/", "cycle")
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    assert "matches nothing gives an empty list" in parameter["description"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("page=0", "page"),
+        ("page=last", "page"),
+        ("page=-1", "page"),
+        ("page_size=null", "page_size"),
+        ("page_size=true", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page_size=201", "page_size"),
+        ("page_size=", "page_size"),
+    ],
+)
+def test_invalid_paging_is_a_400_naming_the_parameter(api, reader, query, name):
+    response = api(reader).get(f"/api/v1/parties/?{query}")
+    assert response.status_code == 400
+    assert response.data["detail"] == "The request has invalid fields."
+    assert list(response.data["errors"]) == [name]
+
+
+def test_valid_paging_pages_and_a_page_past_the_end_is_404(api, reader):
+    client = api(reader)
+    first = client.get("/api/v1/parties/?page=2&page_size=3")
+    assert first.status_code == 200
+    assert len(first.data["results"]) == 3
+    assert client.get("/api/v1/parties/?page=999").status_code == 404
+
+
+def test_the_schema_gives_the_paging_bounds(schema):
+    assert _parameter(schema, "/api/v1/parties/", "page")["schema"]["minimum"] == 1
+    size = _parameter(schema, "/api/v1/parties/", "page_size")["schema"]
+    assert (size["minimum"], size["maximum"]) == (1, 200)
+
+
+def test_status_of_an_unknown_cycle_or_party_is_404(api, reader, cycle):
+    client = api(reader)
+    assert client.get(f"/api/v1/status/?cycle={UNKNOWN}").status_code == 404
+    assert client.get(f"/api/v1/status/?cycle={cycle.pk}&party=ZZ").status_code == 404
+    assert client.get(f"/api/v1/status/?cycle={cycle.pk}&party=ID").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["cycle=0", "cycle=-27329", "cycle=x", "party=I1"])
+def test_status_refuses_parameters_outside_the_schema(api, reader, cycle, query):
+    response = api(reader).get(f"/api/v1/status/?{query}")
+    assert response.status_code == 400
+    assert list(response.data["errors"]) == [query.split("=")[0]]
+
+
+def test_the_schema_gives_the_status_cycle_minimum(schema):
+    assert _parameter(schema, "/api/v1/status/", "cycle")["schema"]["minimum"] == 1
+
+
+def _csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_status_in_csv_has_the_figures_of_the_json(
+    api, official_jp, secretariat, reader, activity, cycle
+):
+    make_report(official_jp, activity, cycle, "accepted", secretariat)
+    client = api(reader)
+    figures = client.get(f"/api/v1/status/?cycle={cycle.pk}").data["priority_areas"]
+    rows = _csv(client.get(f"/api/v1/status/?cycle={cycle.pk}&format=csv"))
+    header, rows = rows[0], rows[1:]
+    assert header[:6] == [
+        "Cycle",
+        "Party",
+        "Priority area",
+        "Title",
+        "Reports",
+        "Average percent complete",
+    ]
+    assert "in progress" in header
+    assert [(int(r[2]), r[3], int(r[4])) for r in rows] == [
+        (area["number"], area["title"], area["reports"]) for area in figures
+    ]
+    assert sum(int(r[4]) for r in rows) == 1
+
+
+def test_compliance_in_csv_has_a_row_per_expected_report(
+    api, official_id, official_jp, secretariat, activity, cycle
+):
+    report = make_report(official_jp, activity, cycle, "submitted")
+    make_report(official_id, activity, cycle, "draft")
+    rows = _csv(api(secretariat).get(f"/api/v1/cycles/{cycle.pk}/compliance/?format=csv"))
+    assert rows[0] == [
+        "Cycle",
+        "Activity code",
+        "Party",
+        "Role",
+        "Report",
+        "State",
+        "Late",
+        "Submitted at",
+    ]
+    mine = [r for r in rows[1:] if r[1] == activity.code]
+    assert [(r[2], r[3], r[5]) for r in mine] == [
+        ("ID", "lead", "draft"),
+        ("JP", "participant", "submitted"),
+    ]
+    assert mine[1][4] == str(report.pk)
+
+
+def test_compliance_in_csv_hides_what_the_user_may_not_see(
+    api, official_id, official_jp, activity, cycle
+):
+    make_report(official_jp, activity, cycle, "submitted")
+    rows = _csv(api(official_id).get(f"/api/v1/cycles/{cycle.pk}/compliance/?format=csv"))
+    japan = next(r for r in rows[1:] if r[1] == activity.code and r[2] == "JP")
+    assert (japan[4], japan[5]) == ("", "missing")
+
+
+def test_a_format_not_offered_is_406_naming_the_formats(api, reader, cycle):
+    response = api(reader).get(f"/api/v1/status/?format=pdf&cycle={cycle.pk}")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "This address offers these formats: json, csv."
+
+
+def test_errors_of_a_csv_request_are_json(api, reader):
+    response = api(reader).get(f"/api/v1/status/?format=csv&cycle={UNKNOWN}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_api_root_lists_the_resources(api, reader):
+    response = api(reader).get("/api/v1/")
+    assert response.status_code == 200
+    assert set(response.data) >= {"parties", "activities", "cycles", "reports", "status"}
+    assert response.data["status"] == "http://testserver/api/v1/status/"
+
+
+def test_the_api_root_needs_a_login(api):
+    assert api().get("/api/v1/").status_code == 401
