@@ -28,6 +28,7 @@ from reports import figures
 from reports.downloads import DOWNLOAD_FORMATS, report_list_download
 from reports.evidence import download_response
 from reports.exports.summary_csv import compliance_csv, status_csv
+from reports.filters import REPORT_TEXT_FIELDS
 from reports.models import EvidenceFile, ProgressReport, ReportingCycle
 from reports.serializers import (
     ComplianceSerializer,
@@ -127,7 +128,7 @@ class ProgressReportViewSet(
 
     serializer_class = ProgressReportSerializer
     filterset_class = ReportFilter
-    search_fields = ["activity__code", "activity__title", "achievements"]
+    search_fields = REPORT_TEXT_FIELDS
     ordering_fields = ["submitted_at", "updated_at", "percent_complete"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -194,6 +194,16 @@ class ProgressReportQuerySet(models.QuerySet):
             return self.filter(accepted)
         return self.none()
 
+    def statuses_visible_to(self, user):
+        """The workflow states of the reports ``visible_to(user)`` may return (no query)."""
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        if user.is_secretariat or user.acting_party_id:
+            return set(ProgressReport.Status.values)
+        if user.is_reader:
+            return {ProgressReport.Status.ACCEPTED}
+        return set()
+
     def accepted(self):
         return self.filter(status=ProgressReport.Status.ACCEPTED)
 

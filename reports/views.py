@@ -21,8 +21,10 @@ from ammtc_tracker import pending_uploads
 from ammtc_tracker.spreadsheets import SpreadsheetRefused, read_upload
 from priorities.models import Activity, Consultation, WorkPlan
 from reports import dashboard, exports, figures, workbook
+from reports.downloads import DOWNLOAD_FORMATS, report_list_download
 from reports.evidence import download_response
 from reports.exceptions import Conflict, EditConflict, NotPermitted, RowRefused
+from reports.filters import ReportListFilter
 from reports.forms import ReasonForm, ReportForm, WorkbookUploadForm
 from reports.models import (
     EvidenceFile,
@@ -123,20 +125,21 @@ def start(request, cycle_id, activity_id):
 
 @login_required
 def report_list(request):
+    """The reports the user may see, filtered and searched, a page at a time; with
+    ``?format=csv`` or ``xlsx`` the whole filtered list as a file (the API's file)."""
     reports = (
         ProgressReport.objects.visible_to(request.user)
         .select_related("cycle", "activity", "party")
-        .order_by("-cycle__period_start", "activity__code", "party__name")
+        .order_by("-cycle__period_start", "activity__code", "party__name", "id")
     )
-    status = request.GET.get("status")
-    if status in ProgressReport.Status.values:
-        reports = reports.filter(status=status)
+    filters = ReportListFilter(request.GET, queryset=reports, user=request.user)
+    # A value no choice offers (a hand-made address) is named on the form and lists nothing.
+    reports = filters.qs if filters.is_valid() else reports.none()
+    file_format = request.GET.get("format")
+    if file_format in DOWNLOAD_FORMATS and filters.is_valid():
+        return report_list_download(reports, file_format)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reports/report_list.html",
-        {"page": page, "status": status, "statuses": ProgressReport.Status.choices},
-    )
+    return render(request, "reports/report_list.html", {"page": page, "filters": filters})
 
 
 @login_required
