@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run serve backup restore loadtest test lint format setup browser clean bench
+.PHONY: run serve backup restore loadtest test lint format setup browser clean bench schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/djhtml --check templates
 	AMMTC_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The API's contract, checked in: any change to the API shows as a diff of docs/openapi.yaml, and
+# tests/test_api_schema_file.py fails until this is run.
+schema: $(DEV_STAMP)
+	AMMTC_ENV=test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 # Against PostgreSQL: BENCH_SCALES=1,10 (default), BENCH_QUICK=1; see README, "Benchmark".
 bench: $(DEV_STAMP)

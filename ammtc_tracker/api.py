@@ -111,6 +111,7 @@ class CSVListMixin(JSONErrorsMixin):
             getattr(self.request, "accepted_renderer", None)
             and self.request.accepted_renderer.format == "csv"
         ):
+            self.paginator.check_parameters(self.request)
             return None
         return super().paginate_queryset(queryset)
 
@@ -156,6 +157,18 @@ class AutoSchema(SpectacularAutoSchema):
             errors["403"] = _("Your role or party may not do this.")
             errors["409"] = _("The object's state does not allow this, or it changed since read.")
         return errors
+
+
+def strict_request_bodies(result, generator, request, public):
+    """Request bodies refuse fields they do not know (``StrictFieldsMixin``), so their schemas
+    say ``additionalProperties: false``; a PATCH of a report needs the version it read."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+    if "PatchedProgressReportUpdateRequest" in schemas:
+        schemas["PatchedProgressReportUpdateRequest"]["required"] = ["version"]
+    return result
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

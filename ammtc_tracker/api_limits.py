@@ -17,8 +17,13 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
     last_page_strings = ()
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_parameters(self, request):
+        """Refuse paging parameters out of range, also where the answer is not paged (CSV)."""
         self._checked(request, self.page_query_param, 2**31 - 1)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
@@ -115,11 +120,15 @@ class ContentNegotiation(DefaultContentNegotiation):
     """``?format=`` naming a format the address does not offer is a 406 that lists the ones it
     does; DRF answers 404, as if the address did not exist."""
 
-    def filter_renderers(self, renderers, format):
-        offered = [renderer for renderer in renderers if renderer.format == format]
-        if not offered:
-            formats = ", ".join(renderer.format for renderer in renderers)
-            raise exceptions.NotAcceptable(
-                _("This address offers these formats: %(formats)s.") % {"formats": formats}
-            )
-        return offered
+    def select_renderer(self, request, renderers, format_suffix=None):
+        asked = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if asked is None or any(renderer.format == asked for renderer in renderers):
+            return super().select_renderer(request, renderers, format_suffix)
+        if request.method not in ("GET", "HEAD"):
+            # A format chooses how a read answers; other methods answer as usual (a method the
+            # address does not allow is still a 405).
+            return renderers[0], renderers[0].media_type
+        formats = ", ".join(renderer.format for renderer in renderers)
+        raise exceptions.NotAcceptable(
+            _("This address offers these formats: %(formats)s.") % {"formats": formats}
+        )

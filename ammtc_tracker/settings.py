@@ -447,7 +447,7 @@ SPECTACULAR_SETTINGS = {
         "2023-2027: the work plan, reporting cycles, progress reports and their workflow. "
         "Authenticate with a personal token from your profile page: `Authorization: Token <key>`."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.0.1",  # the README's "API changelog" says what changed
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -455,6 +455,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ammtc_tracker.api.strict_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "WorkflowStatusEnum": "reports.models.ProgressReport.Status",
         "ImplementationStatusEnum": "reports.models.ProgressReport.Implementation",

@@ -3,8 +3,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import CharFilter
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -34,8 +39,10 @@ from reports.serializers import (
     ComplianceSerializer,
     EvidenceFileSerializer,
     ProgressReportSerializer,
+    ProgressReportUpdateSerializer,
     ReasonSerializer,
     ReportingCycleSerializer,
+    RequiredReasonSerializer,
     StatusQuerySerializer,
     StatusSerializer,
 )
@@ -201,6 +208,11 @@ class ProgressReportViewSet(
         serializer.instance = self._save(report, data, expected_version=1)
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ProgressReportUpdateSerializer, responses=ProgressReportSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change what the report says: send the version you read (a stale one answers 409)."""
+        return super().partial_update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
         data = serializer.validated_data
         serializer.instance = self._save(
@@ -243,13 +255,13 @@ class ProgressReportViewSet(
         """Accept a submitted report (the secretariat)."""
         return self._transition(request, ProgressReport.Action.ACCEPT)
 
-    @extend_schema(request=ReasonSerializer, responses=ProgressReportSerializer)
+    @extend_schema(request=RequiredReasonSerializer, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request, pk=None):
         """Return a submitted report to its party with a reason (the secretariat)."""
         return self._transition(request, ProgressReport.Action.RETURN)
 
-    @extend_schema(request=ReasonSerializer, responses=ProgressReportSerializer)
+    @extend_schema(request=RequiredReasonSerializer, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """Reopen an accepted report with a reason (the secretariat)."""
@@ -257,11 +269,9 @@ class ProgressReportViewSet(
 
     @extend_schema(
         request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
+            "multipart/form-data": inline_serializer(
+                "EvidenceUpload", {"file": serializers.FileField()}
+            )
         },
         responses={201: EvidenceFileSerializer},
     )
@@ -269,6 +279,9 @@ class ProgressReportViewSet(
     def upload(self, request, pk=None):
         """Attach an evidence file (PDF, Office document or image; 10 MB at most)."""
         report = self.get_object()
+        unknown = set(request.data) - {"file"}
+        if unknown:
+            raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Attach a file in the 'file' field.")]})
@@ -321,7 +334,8 @@ class StatusView(JSONErrorsMixin, APIView):
             return self._status(request)
 
     def _status(self, request):
-        query = StatusQuerySerializer(data=request.query_params)
+        # A plain dict: from a QueryDict DRF reads an empty optional value as not given.
+        query = StatusQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         cycle = self._cycle(query.validated_data.get("cycle"))
         code = query.validated_data.get("party")

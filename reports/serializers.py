@@ -58,11 +58,20 @@ class ReportingCycleSerializer(serializers.ModelSerializer):
 
 
 class IndicatorValueSerializer(StrictSerializer):
+    """What a report says of one indicator of its activity."""
+
     class Meta:
         model = IndicatorValue
         fields = ["indicator", "value", "note"]
         # Uniqueness per report is checked against the report, not here.
         validators = []
+
+    def validate(self, attrs):
+        # A PATCH is partial, and DRF passes that on to the values in it: each still needs its
+        # indicator (without one the save raised KeyError, a 500).
+        if "indicator" not in attrs:
+            raise serializers.ValidationError({"indicator": [_("This field is required.")]})
+        return attrs
 
 
 class EvidenceFileSerializer(serializers.ModelSerializer):
@@ -174,9 +183,26 @@ class ProgressReportSerializer(StrictSerializer):
             )
 
 
+class ProgressReportUpdateSerializer(ProgressReportSerializer):
+    """A change to a report: its cycle and activity are fixed once it exists, and the version
+    you read is required."""
+
+    class Meta(ProgressReportSerializer.Meta):
+        read_only_fields = [*ProgressReportSerializer.Meta.read_only_fields, "cycle", "activity"]
+
+
 class ReasonSerializer(StrictFieldsMixin, serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, help_text=_("Required to return or reopen.")
+    )
+
+
+class RequiredReasonSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Why a report is returned or reopened; its officials see it."""
+
+    # Something besides white space (Python's, which also counts \x1c-\x1f and \x85).
+    comment = serializers.RegexField(
+        r"[^\s\x1c-\x1f\x85]", help_text=_("The reason, which the officials see.")
     )
 
 

@@ -203,3 +203,73 @@ def test_the_api_root_lists_the_resources(api, reader):
 
 def test_the_api_root_needs_a_login(api):
     assert api().get("/api/v1/").status_code == 401
+
+
+def test_a_csv_list_still_checks_the_paging_parameters(api, reader):
+    response = api(reader).get("/api/v1/indicators/?format=csv&page=0")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
+
+
+def test_a_method_not_allowed_is_405_whatever_the_format(api, reader):
+    assert api(reader).delete("/api/v1/parties/?format=xlsx").status_code == 405
+
+
+def test_status_with_an_empty_party_is_refused(api, reader, cycle):
+    response = api(reader).get(f"/api/v1/status/?cycle={cycle.pk}&party=")
+    assert response.status_code == 400
+    assert list(response.data["errors"]) == ["party"]
+
+
+def test_request_bodies_refuse_unknown_fields_and_the_schema_says_so(schema):
+    bodies = {
+        name: body
+        for name, body in schema["components"]["schemas"].items()
+        if name.endswith("Request")
+    }
+    assert {
+        "ProgressReportRequest",
+        "PatchedProgressReportUpdateRequest",
+        "RequiredReasonRequest",
+    } <= set(bodies)
+    assert all(body["additionalProperties"] is False for body in bodies.values())
+
+
+def test_the_patch_schema_needs_the_version_and_cannot_move_a_report(schema):
+    patch = schema["components"]["schemas"]["PatchedProgressReportUpdateRequest"]
+    assert patch["required"] == ["version"]
+    assert not {"cycle", "activity", "status", "party"} & set(patch["properties"])
+
+
+def test_return_and_reopen_need_a_reason_in_the_schema(schema):
+    reason = schema["components"]["schemas"]["RequiredReasonRequest"]
+    assert reason["required"] == ["comment"]
+    operation = schema["paths"]["/api/v1/reports/{id}/return/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/RequiredReasonRequest"}
+
+
+def test_an_indicator_value_without_its_indicator_is_refused_in_a_patch(
+    api, official_id, activity, cycle
+):
+    report = make_report(official_id, activity, cycle)
+    response = api(official_id).patch(
+        f"/api/v1/reports/{report.pk}/",
+        {"version": report.version, "indicator_values": [{"value": "1", "note": ""}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.data["errors"] == {"indicator_values.0.indicator": ["This field is required."]}
+
+
+def test_an_upload_refuses_fields_besides_the_file(api, official_id, activity, cycle):
+    report = make_report(official_id, activity, cycle)
+    response = api(official_id).post(
+        f"/api/v1/reports/{report.pk}/files/", {"other": "x"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.data["errors"] == {"other": ["Unknown field."]}
+
+
+def test_an_empty_format_is_406(api, reader):
+    assert api(reader).get("/api/v1/work-plans/?format=").status_code == 406
