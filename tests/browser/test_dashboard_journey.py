@@ -1,6 +1,7 @@
 """In a real Chromium: the secretariat goes from the admin index to the compliance screen of the
 open cycle, narrows it to one party, downloads it as XLSX and follows a cell to the party's
-officials; an official reads the dashboard, whose charts the browser draws."""
+officials; an official reads the dashboard, whose charts the browser draws; a reader filters the
+report list and downloads it."""
 
 import io
 
@@ -67,3 +68,27 @@ def test_an_official_reads_the_dashboard_and_its_charts(new_page, cycles, offici
     page.select_option("#cycle", label="Last year")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("h1")).to_have_text("Where the plan stands: Last year")
+
+
+def test_a_reader_filters_the_report_list_and_downloads_it(new_page, cycles, reader):
+    page = new_page(width=1280)
+    log_in(page, "reader")
+    page.goto("/reports/")
+    rows = page.locator("table.table tbody tr")
+    expect(rows).to_have_count(4)  # accepted reports only, of both cycles
+    expect(page.locator("#id_status option")).to_have_text(["all", "accepted"])
+    page.select_option("#id_cycle", label="This year")
+    page.select_option("#id_implementation_status", label="completed")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Japan")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download XLSX").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        sheet = openpyxl.load_workbook(io.BytesIO(file.read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [(row[1], row[2], row[5], row[7]) for row in rows[1:]] == [
+        ("This year", "3.1", "Japan", "completed")
+    ]
