@@ -28,13 +28,18 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 ROLES = ["official.id", "official.jp", "secretariat", "reader"]
 # Officials of two parties: neither may see the other's unaccepted reports.
 PEERS = ["official.id", "official.jp"]
-# A report's body can be well formed and still refused with the documented 400: an id that
-# names no cycle, activity or indicator, or a rule of the plan between fields (the percent of
-# a completed activity). A schema cannot say which ids exist, so on these two operations a 400
-# is an expected answer to schema-valid data; everywhere else it fails the run.
+# A body can be well formed and still refused with the documented 400: an id that names no
+# cycle, activity or indicator, a rule of the plan between fields (the percent of a completed
+# activity), a file whose bytes are not a PDF, Office document or image. A schema cannot say
+# which ids exist or what a PDF's bytes are, so on these three operations a 400 is an
+# expected answer to schema-valid data; everywhere else it fails the run.
 BODY_RULES = """
 [[operations]]
-include-name = ["POST /api/v1/reports/", "PATCH /api/v1/reports/{id}/"]
+include-name = [
+    "POST /api/v1/reports/",
+    "PATCH /api/v1/reports/{id}/",
+    "POST /api/v1/reports/{id}/files/",
+]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409"]
 """
 
