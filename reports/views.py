@@ -130,7 +130,7 @@ def report_list(request):
     reports = (
         ProgressReport.objects.visible_to(request.user)
         .select_related("cycle", "activity", "party")
-        .order_by("-cycle__period_start", "activity__code", "party__name", "id")
+        .in_list_order()
     )
     filters = ReportListFilter(request.GET, queryset=reports, user=request.user)
     # A value no choice offers (a hand-made address) is named on the form and lists nothing.

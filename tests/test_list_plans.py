@@ -91,11 +91,6 @@ def test_no_page_of_a_report_list_scans_the_reports_table(
     assert not found, json.dumps(found, indent=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_list (reports/views.py) still orders through the cycle, activity and party "
-    "tables; ordering it with ProgressReport.objects.in_list_order() makes this pass",
-)
 def test_no_page_of_the_web_report_list_scans_the_reports_table(generated, client, official_id):
     client.force_login(official_id)
     found = scanning([("official", client, "/reports/")])
