@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -82,3 +83,19 @@ class SessionIdleTimeoutMiddleware:
                 # Marks the session modified: SessionMiddleware saves it with a new expiry.
                 session[self.KEY] = now
         return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language (``User.language``) over the browser's and the
+    cookie's, on every device they sign in from. After AuthenticationMiddleware; LocaleMiddleware
+    then names the active language in Content-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = getattr(request.user, "language", "")
+        if language and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -56,6 +56,14 @@ class User(AbstractUser):
         verbose_name=_("party"),
         help_text=_("The party an official acts for. Empty for the secretariat and readers."),
     )
+    # Set by the language switcher; applied on every request (ammtc_tracker.middleware) and to
+    # the e-mails sent to this user. Empty: the browser's language, else English.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the pages and e-mails; empty follows the browser."),
+    )
 
     # Who changed a role, a party or the active flag, and when; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+
+from ammtc_tracker.languages import complete_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ammtc_tracker.middleware.SessionIdleTimeoutMiddleware",
+    "ammtc_tracker.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,8 +174,11 @@ if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia")), ("ja", _("Japanese"))]
+# Each language under its own name, so that a reader finds theirs in the switcher.
+ALL_LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia"), ("ja", "日本語")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Only languages whose catalog is complete are offered and activated (ammtc_tracker/languages.py).
+LANGUAGES = complete_languages(ALL_LANGUAGES, default=LANGUAGE_CODE, locale_dir=LOCALE_PATHS[0])
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True

@@ -43,6 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
     path("accounts/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("api/v1/", include(router.urls)),
     path("api/v1/status/", reports_api.StatusView.as_view(), name="api-status"),

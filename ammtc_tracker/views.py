@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views import i18n
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,3 +48,15 @@ def revoke_token(request, pk):
     token.revoke(by=request.user)
     messages.success(request, _("Token '%(name)s' was revoked.") % {"name": token.name})
     return redirect("profile")
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language (the cookie, and back to ``next``), and for a signed-in user the
+    choice kept on their account, so that it follows them to another browser and to e-mails."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

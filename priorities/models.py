@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
+from priorities.names import area_title, party_name
 
 
 class PartyQuerySet(models.QuerySet):
@@ -77,7 +78,12 @@ class Party(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The short name in the active language (priorities/names.py)."""
+        return party_name(self.code, self.name)
 
     @property
     def member_since_display(self):
@@ -296,7 +302,12 @@ class PriorityArea(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.display_title}"
+
+    @property
+    def display_title(self):
+        """The title in the active language (priorities/names.py)."""
+        return area_title(self.code, self.title)
 
     @property
     def focus_items(self):

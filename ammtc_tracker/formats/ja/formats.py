@@ -1,0 +1,12 @@
+"""Dates and numbers in Japanese: "2026年12月29日", "2026年12月29日 14:05 WIB", "1,234.5"."""
+
+DATE_FORMAT = "Y年n月j日"
+SHORT_DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i T"
+SHORT_DATETIME_FORMAT = "Y年n月j日 H:i T"
+TIME_FORMAT = "H:i T"
+MONTH_DAY_FORMAT = "n月j日"
+YEAR_MONTH_FORMAT = "Y年n月"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
