@@ -8,8 +8,7 @@ listed here (a party or area added later) shows its stored name.
 """
 
 from django.conf import settings
-from django.utils.translation import get_language
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 PRIORITY_AREAS = {
     "TERRORISM": pgettext_lazy("priority area", "Terrorism"),
