@@ -3,12 +3,16 @@ on a consultation's page (choose, preview in HTML, download), "Issue to the meet
 issued documents listed on both pages. Only the secretariat may prepare or issue; officials and
 readers download issued documents from the site (``reports.views``)."""
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,9 +71,9 @@ class DocumentsAdminMixin:
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         views = [
             ("", self.documents_view, "documents"),
-            ("preview/", self.preview_view, "documents_preview"),
-            ("download/", self.download_view, "documents_download"),
-            ("issue/", self.issue_view, "documents_issue"),
+            ("preview/", _in_document_language(self.preview_view), "documents_preview"),
+            ("download/", _in_document_language(self.download_view), "documents_download"),
+            ("issue/", _in_document_language(self.issue_view), "documents_issue"),
         ]
         return [
             path(
@@ -213,6 +217,21 @@ class DocumentsAdminMixin:
             "admin:priorities_consultation_change", args=[issued.consultation_id]
         )
         return redirect(consultation_page)
+
+
+def _in_document_language(view):
+    """``view`` in the language chosen on the documents form (if offered): the document's fixed
+    text and its figures' labels, which are put into words as the document is built."""
+
+    @wraps(view)
+    def in_language(request, *args, **kwargs):
+        data = request.POST if request.method == "POST" else request.GET
+        chosen = data.get("language", "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else translation.get_language()
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return in_language
 
 
 def _cycle_and_pending(form):

@@ -4,7 +4,8 @@ these functions, so that they cannot disagree.
 Each function takes the cycle and the user the figures are for, and starts from
 ``ProgressReport.objects.visible_to(user)``: no figure counts a report its reader may not see.
 Counting happens in SQL; Python only arranges the rows it gets back. The results are plain
-dataclasses carrying every label they need, so an export can render them without a query.
+dataclasses carrying every label they need, so an export can render them without a query; the
+names of parties and priority areas are in the active language (``priorities.names``).
 """
 
 from collections import Counter
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery
 
+from priorities import names
 from priorities.models import Activity, Indicator, Party, PriorityArea
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
 
@@ -83,7 +85,7 @@ def _area_status(area, row):
     return AreaStatus(
         id=area.pk,
         number=area.number,
-        title=area.title,
+        title=area.display_title,
         reports=row.get("report_count", 0),
         average_percent=round(float(percent), 1) if percent is not None else None,
         by_implementation={value: row.get(value, 0) for value in Implementation.values},
@@ -195,7 +197,8 @@ def reporting_rate(cycle, user):
         )
         for row in per_party:
             expected[row["party_id"]] += row["n"]
-            labels[row["party_id"]] = {"code": row["party__code"], "name": row["party__name"]}
+            code, name = row["party__code"], row["party__name"]
+            labels[row["party_id"]] = {"code": code, "name": names.party_name(code, name)}
     received = Q(status__in=RECEIVED)
     counts = {
         row.pop("party_id"): row
@@ -298,7 +301,7 @@ def _change(now, before):
         percent_before=percent_before,
         percent_now=percent_now,
         area_number=area,
-        party_name=party_name,
+        party_name=names.party_name(party, party_name),
         is_pending=status == Status.SUBMITTED,
     )
 
@@ -380,11 +383,17 @@ def activity_rows(cycle, user, *, include_pending=False):
         Activity.objects.filter(work_plan_id=cycle.work_plan_id)
         .order_by("priority_area__number", "code")
         .values_list(
-            "id", "code", "title", "priority_area__number", "priority_area__title", "is_sample"
+            "id",
+            "code",
+            "title",
+            "priority_area__number",
+            "priority_area__title",
+            "is_sample",
+            "priority_area__code",
         )
     )
     rows = []
-    for pk, code, title, area_number, area_title, is_sample in activities:
+    for pk, code, title, area_number, area_title, is_sample, area_code in activities:
         reported = reports.get(pk, ())
         expected = leads.get(pk, []) + takes_part.get(pk, [])
         by = {report.party_name for report in reported}
@@ -394,7 +403,7 @@ def activity_rows(cycle, user, *, include_pending=False):
                 code=code,
                 title=title,
                 area_number=area_number,
-                area_title=area_title,
+                area_title=names.area_title(area_code, area_title),
                 is_sample=is_sample,
                 leads=tuple(leads.get(pk, ())),
                 participants=tuple(takes_part.get(pk, ())),
@@ -407,12 +416,12 @@ def activity_rows(cycle, user, *, include_pending=False):
 
 
 def _party_names(through):
-    names = {}
-    for activity_id, name in through.order_by("party__name").values_list(
-        "activity_id", "party__name"
+    by_activity = {}
+    for activity_id, code, name in through.order_by("party__name").values_list(
+        "activity_id", "party__code", "party__name"
     ):
-        names.setdefault(activity_id, []).append(name)
-    return names
+        by_activity.setdefault(activity_id, []).append(names.party_name(code, name))
+    return by_activity
 
 
 def _indicators(in_plan):
@@ -451,6 +460,7 @@ def _party_reports(cycle, user, include_pending, indicators):
         "submitted_at",
     ):
         activity_id, pk, *fields = row
+        fields[1] = names.party_name(fields[0], fields[1])
         readings = tuple(
             replace(indicator, **_reading(values.get((pk, indicator.indicator_id))))
             for indicator in indicators.get(activity_id, ())
@@ -602,11 +612,17 @@ def key_points(
             "achievements",
             "challenges",
             "status",
+            "party__code",
         )
     )
     candidates = [
         KeyPoint(
-            *row[:6], str(labels.get(row[5], "")), *row[6:9], is_pending=row[9] == Status.SUBMITTED
+            *row[:4],
+            names.party_name(row[10], row[4]),
+            row[5],
+            str(labels.get(row[5], "")),
+            *row[6:9],
+            is_pending=row[9] == Status.SUBMITTED,
         )
         for row in rows
     ]
@@ -791,6 +807,7 @@ _TOTAL_LABELS = (
     "party__name",
     "activity__priority_area__number",
     "activity__priority_area__title",
+    "activity__priority_area__code",
 )
 
 
@@ -809,8 +826,12 @@ class _Tallies:
         self.parties, self.areas, self.overall = {}, {}, _Tally("all", "")
 
     def _of(self, row):
-        party = (row["party__code"], row["party__name"])
-        area = (str(row["activity__priority_area__number"]), row["activity__priority_area__title"])
+        code = row["party__code"]
+        party = (code, names.party_name(code, row["party__name"]))
+        area_title = names.area_title(
+            row["activity__priority_area__code"], row["activity__priority_area__title"]
+        )
+        area = (str(row["activity__priority_area__number"]), area_title)
         return (
             self.parties.setdefault(party, _Tally(*party)),
             self.areas.setdefault(area, _Tally(*area)),
@@ -902,14 +923,23 @@ def compliance_matrix(cycle, user, *, party=None, area=None, offset=0, limit=Non
         Activity.objects.filter(_any_of(expected, "activity_id"))
         .order_by("priority_area__number", "code", "id")
         .values_list(
-            "id", "code", "title", "priority_area__number", "priority_area__title", "is_sample"
+            "id",
+            "code",
+            "title",
+            "priority_area__number",
+            "priority_area__title",
+            "is_sample",
+            "priority_area__code",
         )
     )
     activity_count = activities.count()
     page = list(activities[offset : offset + limit] if limit is not None else activities)
     scope = {"activity_id__in": [row[0] for row in page]} if limit is not None else {}
     cells = _matrix_cells(cycle, user, expected, scope)
-    rows = [MatrixRow(*row, cells=cells.get(row[0], {})) for row in page]
+    rows = [
+        MatrixRow(*row[:4], names.area_title(row[6], row[4]), row[5], cells=cells.get(row[0], {}))
+        for row in page
+    ]
     return ComplianceMatrix(
         parties=_party_columns(expected), rows=rows, activity_count=activity_count
     )
@@ -940,7 +970,10 @@ def _any_of(expected, column):
 
 def _party_columns(expected):
     parties = Party.objects.filter(_any_of(expected, "party_id")).order_by("code")
-    return [PartyColumn(*row) for row in parties.values_list("id", "code", "name")]
+    return [
+        PartyColumn(pk, code, names.party_name(code, name))
+        for pk, code, name in parties.values_list("id", "code", "name")
+    ]
 
 
 def _matrix_cells(cycle, user, expected, scope):
@@ -995,12 +1028,12 @@ def party_progress(cycle, user, party):
 
 
 def _party_area(area, totals, row):
-    nothing = StateCounts(str(area.number), area.title, 0, dict.fromkeys(STATES, 0), 0)
+    nothing = StateCounts(str(area.number), area.display_title, 0, dict.fromkeys(STATES, 0), 0)
     percent = row.get("percent")
     return PartyAreaProgress(
         id=area.pk,
         number=area.number,
-        title=area.title,
+        title=area.display_title,
         counts=totals.get(str(area.number), nothing),
         average_percent=round(float(percent), 1) if percent is not None else None,
         by_implementation={value: row.get(value, 0) for value in Implementation.values},

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from priorities.models import Consultation
@@ -237,6 +239,13 @@ class DocumentForm(forms.Form):
     )
     level = forms.ChoiceField(choices=IssuedDocument.Level.choices, label=_("Level"))
     format = forms.ChoiceField(choices=IssuedDocument.Format.choices, label=_("Format"))
+    language = forms.ChoiceField(
+        choices=lambda: settings.LANGUAGES,
+        required=False,
+        initial=get_language,
+        label=_("Language"),
+        help_text=_("The language of the document's fixed text; what officials wrote is as typed."),
+    )
     include_pending = forms.BooleanField(
         required=False,
         label=_("Include reports pending review"),

@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ammtc_tracker.models import Role, User
@@ -78,10 +79,19 @@ def email(template, recipient, context):
         "profile_link": absolute_url(reverse("profile")),
         "contact": settings.SECRETARIAT_CONTACT,
     }
-    subject, _, body = render_to_string(f"reports/email/{template}.txt", context).partition("\n")
+    with translation.override(language_of(recipient)):
+        text = render_to_string(f"reports/email/{template}.txt", context)
+    subject, _, body = text.partition("\n")
     return EmailMessage(
         subject=f"[AMMTC Tracker] {subject.strip()}", body=body.strip() + "\n", to=[recipient.email]
     )
+
+
+def language_of(recipient):
+    """The language ``recipient`` chose, if the app still offers it; else the default."""
+    if recipient.language in dict(settings.LANGUAGES):
+        return recipient.language
+    return settings.LANGUAGE_CODE
 
 
 def send(messages):
@@ -94,7 +104,7 @@ def choices_for(user):
     days = ", ".join(str(d) for d in settings.REMINDER_DAYS_BEFORE)
     choices = []
     if user.acting_party_id:
-        party = user.party.name
+        party = user.party.display_name
         choices += [
             _("When the secretariat returns, accepts or reopens a report of %(party)s.")
             % {"party": party},

@@ -379,7 +379,7 @@ def activity_list(request):
         .accepted()
         .filter(cycle=cycle)
         .select_related("party")
-        .only("activity_id", "party__name")
+        .only("activity_id", "party__code", "party__name")
         .order_by("party__name")
     )
     activities = activities.order_by("priority_area__number", "code", "id").prefetch_related(

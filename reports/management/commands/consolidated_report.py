@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from ammtc_tracker.models import User
 from reports import exports
@@ -24,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=list(exports.FORMATS), required=True)
         parser.add_argument("--output", type=Path, required=True, help="The file to write.")
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="The language of the fixed text (only languages whose catalog is complete).",
+        )
+        parser.add_argument(
             "--include-pending",
             action="store_true",
             help="Add submitted reports not yet accepted, each marked pending review.",
@@ -44,13 +52,14 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot write {output}: {output.parent} is not a folder.", returncode=USAGE_ERROR
             )
-        document = build_document(
-            cycle=cycle,
-            user=command_line_secretariat(),
-            level=options["level"],
-            include_pending=options["include_pending"],
-        )
-        content = exports.render(document, options["format"])
+        with translation.override(options["language"]):
+            document = build_document(
+                cycle=cycle,
+                user=command_line_secretariat(),
+                level=options["level"],
+                include_pending=options["include_pending"],
+            )
+            content = exports.render(document, options["format"])
         output.write_bytes(content)
         self.stdout.write(f"Wrote {output} ({len(content):,} bytes).")
 
