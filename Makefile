@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run serve backup restore loadtest test lint format setup browser clean bench schema
+.PHONY: run serve backup restore loadtest test lint format setup browser clean bench schema messages gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
 test: export AMMTC_ENV = test
-test: $(DEV_STAMP) browser
+test: $(DEV_STAMP) browser gettext
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -86,6 +86,16 @@ schema: $(DEV_STAMP)
 # Against PostgreSQL: BENCH_SCALES=1,10 (default), BENCH_QUICK=1; see README, "Benchmark".
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
+
+# After changing marked text: update the catalogs, translate what is new (msgstr "" or fuzzy) in
+# locale/<lang>/LC_MESSAGES/django.po, then run it again to compile. The .mo files are committed,
+# so `make run` and a deployment need no gettext tools; tests fail on a stale or incomplete one.
+messages: $(STAMP) gettext
+	AMMTC_ENV=development $(BIN)/python manage.py update_catalogs
+
+gettext:
+	@command -v msgfmt >/dev/null || { echo "Installing GNU gettext for makemessages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

@@ -1,23 +1,24 @@
 """The names of the priority areas and parties in the reader's language, keyed by their code.
 
 The stored names (``PriorityArea.title``, ``Party.name``) are the reference data in English and
-what the secretariat may edit. In another language the name comes from the translation catalogs,
-looked up by the area's code or the party's ISO 3166-1 alpha-2 code, so that the catalogs stay
-the one place translations live and their completeness check covers these names too. A code not
-listed here (a party or area added later) shows its stored name.
+what the secretariat may edit. In another language the name comes from the translation
+catalogs, looked up by the area's code (as the reference loader stores it, ``cybercrime``) or
+the party's ISO 3166-1 alpha-2 code, so that the catalogs stay the one place translations live
+and their completeness check covers these names too. A code not listed here (a party or area
+added later) shows its stored name.
 """
 
 from django.conf import settings
 from django.utils.translation import get_language, pgettext_lazy
 
 PRIORITY_AREAS = {
-    "TERRORISM": pgettext_lazy("priority area", "Terrorism"),
-    "CYBERCRIME": pgettext_lazy("priority area", "Cybercrime"),
-    "ILLICIT_DRUG_TRAFFICKING": pgettext_lazy("priority area", "Illicit drug trafficking"),
-    "PIRACY_ARMED_ROBBERY_AT_SEA": pgettext_lazy(
+    "terrorism": pgettext_lazy("priority area", "Terrorism"),
+    "cybercrime": pgettext_lazy("priority area", "Cybercrime"),
+    "illicit-drug-trafficking": pgettext_lazy("priority area", "Illicit drug trafficking"),
+    "piracy-armed-robbery-at-sea": pgettext_lazy(
         "priority area", "Piracy and armed robbery at sea"
     ),
-    "TRAFFICKING_IN_PERSONS": pgettext_lazy("priority area", "Trafficking in persons"),
+    "trafficking-in-persons": pgettext_lazy("priority area", "Trafficking in persons"),
 }
 
 PARTIES = {
@@ -45,7 +46,7 @@ def _translated(names, code, stored):
 
 def area_title(code, stored):
     """A priority area's title in the active language (the stored one in English)."""
-    return _translated(PRIORITY_AREAS, code, stored)
+    return _translated(PRIORITY_AREAS, code.lower().replace("_", "-"), stored)
 
 
 def party_name(code, stored):
