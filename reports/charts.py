@@ -113,9 +113,19 @@ def _figure(height):
     import matplotlib
 
     matplotlib.use("Agg")
+    # Registers IPAexGothic (shipped in the package, so no system font is needed) for Japanese.
+    import matplotlib_fontja  # noqa: F401
     from matplotlib.figure import Figure
 
-    matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False})
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "font.size": 9,
+            "axes.spines.top": False,
+            # Latin text as before; any glyph DejaVu Sans lacks (kana, kanji) from IPAexGothic.
+            "font.family": ["DejaVu Sans", "IPAexGothic"],
+        }
+    )
     figure = Figure(figsize=(6.3, height), layout="constrained")
     axes = figure.add_subplot()
     axes.spines["right"].set_visible(False)

@@ -3,6 +3,7 @@
 import io
 import xml.etree.ElementTree as ET
 
+from django.utils import translation
 from PIL import Image
 
 from reports import charts
@@ -35,3 +36,14 @@ def test_the_rate_chart_is_a_png_for_word():
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.width > 1000
+
+
+def test_a_japanese_chart_draws_every_glyph(recwarn):
+    """matplotlib warns "Glyph ... missing from font(s)" for each character it cannot draw."""
+    with translation.override("ja"):
+        png = charts.status_by_area_chart([area(1, in_progress=2, delayed=1)], image_format="png")
+        svg = charts.reporting_rate_chart([PartyRate("JP", "日本", 5, 5, 4, 4)])
+    missing = [str(w.message) for w in recwarn if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+    assert "提出予定" in svg.decode()  # the legend, in Japanese
