@@ -244,3 +244,23 @@ def test_a_user_without_an_address_is_told_they_receive_nothing(client, reader):
 def rows_of_choices(response):
     section = page(response).xpath("//div[@id='notifications']")[0]
     return [" ".join(e.text_content().split()) for e in section.xpath("./p|./ul/li")]
+
+
+def test_each_official_gets_the_e_mail_in_the_language_they_chose(
+    client, commits, official_id, secretariat, activity, cycle
+):
+    official_id.language = "id"
+    official_id.save(update_fields=["language"])
+    report = make_report(official_id, activity, cycle, "submitted")
+    client.force_login(secretariat)
+    with commits():
+        client.post(f"/reports/{report.pk}/return/", {"comment": "Tambahkan daftar hadir."})
+    by_address = {message.to[0]: message for message in mail.outbox}
+    indonesian = by_address["official.id@example.org"]
+    assert indonesian.subject == (
+        "[AMMTC Tracker] Dikembalikan untuk diperbaiki: laporan Indonesia tentang 2.1"
+    )
+    assert "Kegiatan: 2.1 Activity 2.1" in indonesian.body  # the activity's title as typed
+    assert "Tambahkan daftar hadir." in indonesian.body
+    english = by_address["official.id2@example.org"]
+    assert english.subject == "[AMMTC Tracker] Returned for changes: Indonesia's report on 2.1"
