@@ -1,5 +1,6 @@
 """Limits checked on every request before a view, a form or a parser touches it."""
 
+import re
 import time
 
 from django.conf import settings
@@ -93,7 +94,13 @@ class UserLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # Probes must not load the session (one query, no user in their log line), and the API's
+    # user comes from its token, later: both follow Accept-Language only.
+    SESSIONLESS = re.compile(r"^/(healthz|readyz|api/)")
+
     def __call__(self, request):
+        if self.SESSIONLESS.match(request.path_info):
+            return self.get_response(request)
         language = getattr(request.user, "language", "")
         if language and language in dict(settings.LANGUAGES):
             translation.activate(language)

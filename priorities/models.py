@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
@@ -176,7 +177,14 @@ class Consultation(models.Model):
         """'8th AMMTC+Japan', or 'SOMTC+Japan (preparatory)' when the ordinal is not known."""
         name = self.get_series_display()
         if self.ordinal:
-            name = f"{ordinal(self.ordinal)} {name}"
+            # Translators: %(nth)s is "8th" in the language's words, %(n)s the bare number: a
+            # translation may use either ("AMMTC+Jepang ke-8", "第8回AMMTC＋日本").
+            # xgettext:no-python-format
+            name = pgettext("consultation", "%(nth)s %(series)s") % {
+                "nth": ordinal(self.ordinal),
+                "n": self.ordinal,
+                "series": name,
+            }
         if self.is_preparatory:
             name = _("%(name)s (preparatory)") % {"name": name}
         if self.is_sample:

@@ -92,4 +92,6 @@ def _translations(entries):
 
 
 def _placeholders(text):
+    # "8th" or the bare 8: a meeting's number may be written either way (Consultation.name).
+    text = text.replace("%(nth)s", "%(n)s")
     return sorted(re.findall(r"%\([^)]+\)[sd]|%[sd]", text))

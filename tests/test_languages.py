@@ -88,3 +88,20 @@ def test_every_page_has_a_labelled_language_switcher(client, reference, all_lang
     select = form.cssselect("select[name=language]")[0]
     assert page.cssselect(f"label[for={select.get('id')}]")[0].text == "Language"
     assert [o.get("value") for o in select.cssselect("option")] == ["en", "id", "ja"]
+
+
+def test_the_admin_has_the_switcher_too(login, secretariat, all_languages):
+    page = lxml.html.fromstring(login(secretariat).get("/admin/").content.decode())
+    assert page.cssselect("#user-tools form.language select[name=language]")
+
+
+@pytest.mark.parametrize(
+    ("code", "day"), [("en", "29 Dec 2026"), ("id", "29 Des 2026"), ("ja", "2026年12月29日")]
+)
+def test_dates_follow_the_language(code, day):
+    import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override(code):
+        assert date_format(datetime.date(2026, 12, 29)) == day

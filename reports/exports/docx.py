@@ -7,6 +7,7 @@ import io
 import re
 from xml.sax.saxutils import escape
 
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -45,12 +46,28 @@ def render(document):
     if document.is_technical:
         _paragraph(word, _("Annex: compliance"), "Heading1")
         _rates(word, document)
+    _language(word)
     word.core_properties.title = xml_safe(f"{document.title}: {document.cycle_title}")
     word.core_properties.created = document.prepared_at
     word.core_properties.modified = document.prepared_at
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _language(word):
+    """The document's language (Word's proofing and screen readers): the active language, for
+    Latin and East Asian text alike."""
+    tag = to_locale(get_language() or "en").replace("_", "-")
+    word.core_properties.language = tag
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_defaults.append(lang)
+    for attribute in ("w:val", "w:eastAsia"):
+        lang.set(qn(attribute), tag)
 
 
 def _page_setup(word, document):

@@ -16,7 +16,7 @@ def log_in(page, username):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

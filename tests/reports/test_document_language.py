@@ -5,6 +5,7 @@ import io
 
 from django.core.management import call_command
 from docx import Document
+from docx.oxml.ns import qn
 
 
 def _texts(word):
@@ -68,3 +69,19 @@ def test_the_document_desk_downloads_a_docx_in_japanese(meeting, secretariat, cl
     assert "1. テロリズム" in texts
     # The desk itself stays in the secretariat's language.
     assert "Prepare documents" in client.get(desk).content.decode()
+
+
+def test_the_docx_declares_its_language(meeting, tmp_path):
+    output = tmp_path / "laporan.docx"
+    call_command(
+        "consolidated_report",
+        cycle=meeting.cycle.pk,
+        level="strategic",
+        format="docx",
+        output=output,
+        language="ja",
+    )
+    word = Document(output)
+    assert word.core_properties.language == "ja"
+    lang = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert lang.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:eastAsia")) == "ja"
