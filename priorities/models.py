@@ -178,7 +178,7 @@ class Consultation(models.Model):
         name = self.get_series_display()
         if self.ordinal:
             # Translators: %(nth)s is "8th" in the language's words, %(n)s the bare number: a
-            # translation may use either ("AMMTC+Jepang ke-8", "第8回AMMTC＋日本").
+            # translation may use either ("AMMTC+Jepang ke-8", "第8回...").
             # xgettext:no-python-format
             name = pgettext("consultation", "%(nth)s %(series)s") % {
                 "nth": ordinal(self.ordinal),
