@@ -8,7 +8,7 @@ from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
-from priorities.names import area_title, party_name
+from priorities.names import area_title, party_name, plan_title
 
 
 class PartyQuerySet(models.QuerySet):
@@ -261,7 +261,12 @@ class WorkPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} {self.first_year}-{self.last_year}"
+        return f"{self.display_title} {self.first_year}-{self.last_year}"
+
+    @property
+    def display_title(self):
+        """The title in the active language (priorities/names.py)."""
+        return plan_title(self.title)
 
 
 class PriorityAreaQuerySet(models.QuerySet):

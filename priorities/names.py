@@ -11,6 +11,13 @@ added later) shows its stored name.
 from django.conf import settings
 from django.utils.translation import get_language, pgettext_lazy
 
+# Keyed by the stored English title: a work plan has no code.
+WORK_PLANS = {
+    "ASEAN-Japan Work Plan to Combat Transnational Crime": pgettext_lazy(
+        "work plan", "ASEAN-Japan Work Plan to Combat Transnational Crime"
+    ),
+}
+
 PRIORITY_AREAS = {
     "terrorism": pgettext_lazy("priority area", "Terrorism"),
     "cybercrime": pgettext_lazy("priority area", "Cybercrime"),
@@ -42,6 +49,11 @@ def _translated(names, code, stored):
     if code in names and get_language() not in (None, settings.LANGUAGE_CODE):
         return str(names[code])
     return stored
+
+
+def plan_title(stored):
+    """A work plan's title in the active language (the stored one in English)."""
+    return _translated(WORK_PLANS, stored, stored)
 
 
 def area_title(code, stored):

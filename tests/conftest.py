@@ -43,6 +43,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in another language leaves it active in the thread (LocaleMiddleware does not
+    deactivate): the next test starts in English again."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counts live in the cache; each test starts with none."""
     from django.core.cache import cache
