@@ -262,7 +262,7 @@ def build_workbook(*, party, cycle):
     _instructions(book.create_sheet(_("Instructions")), party, cycle)
     _checksum(book, {"party": party.pk, "cycle": cycle.pk, "rows": rows})
     book.properties.title = _("Progress reports of %(party)s, %(cycle)s") % {
-        "party": party.name,
+        "party": party.display_name,
         "cycle": cycle.title,
     }
     buffer = io.BytesIO()
@@ -373,7 +373,8 @@ def _protect(sheet):
 
 def _instructions(sheet, party, cycle):
     lines = [
-        _("Progress reports of %(party)s, %(cycle)s") % {"party": party.name, "cycle": cycle.title},
+        _("Progress reports of %(party)s, %(cycle)s")
+        % {"party": party.display_name, "cycle": cycle.title},
         _("Deadline: %(deadline)s") % {"deadline": cycle.deadline.isoformat()},
         "",
         _('Fill in the sheet "%(sheet)s": one row per activity. Grey cells cannot be changed.')
@@ -393,7 +394,7 @@ def _instructions(sheet, party, cycle):
             "This workbook is for %(party)s and %(cycle)s only. Do not copy its rows into "
             "another workbook; download a new one for each cycle."
         )
-        % {"party": party.name, "cycle": cycle.title},
+        % {"party": party.display_name, "cycle": cycle.title},
     ]
     for row, line in enumerate(lines, 1):
         sheet.cell(row, 1, spreadsheet_cell(xml_safe(line)))
@@ -457,7 +458,7 @@ def _check_scope(payload, party, cycle):
                 "This workbook is for %(other)s; you report for %(party)s. Download your "
                 "party's workbook from My reporting."
             )
-            % {"other": other or _("another party"), "party": party.name}
+            % {"other": other or _("another party"), "party": party.display_name}
         )
     if payload["cycle"] != cycle.pk:
         other = type(cycle).objects.filter(pk=payload["cycle"]).first()
@@ -525,7 +526,7 @@ def _unknown_activity(code, party, cycle):
             "activity %(code)s is another party's: %(party)s neither leads nor takes part."
         ) % {
             "code": code,
-            "party": party.name,
+            "party": party.display_name,
         }
     return _(
         "activity %(code)s was not in this workbook when it was downloaded. Download a new one."
@@ -721,7 +722,9 @@ def preview(upload, *, party, cycle):
             message = _("%(party)s no longer takes part in activity %(code)s.")
             problems.append(
                 Problem(
-                    row.row, f"A ({_('Code')})", message % {"party": party.name, "code": row.code}
+                    row.row,
+                    f"A ({_('Code')})",
+                    message % {"party": party.display_name, "code": row.code},
                 )
             )
             continue
