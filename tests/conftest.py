@@ -15,6 +15,12 @@ from priorities.reference import load_reference
 from tests.factories import PASSWORD, make_activity, make_cycle, make_user
 
 
+def pytest_collection_modifyitems(items):
+    """The longest test first, so that under pytest-xdist (`.ci/run`) the other worker runs the
+    rest of the suite beside it instead of waiting for it at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

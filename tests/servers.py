@@ -28,8 +28,12 @@ _taken = set()
 
 
 def _port_range(variable, default):
+    """The ports of ``variable``'s range; under pytest-xdist each worker takes every n-th one, so
+    that two workers never probe the same port at the same time."""
     first, last = (int(part) for part in os.environ.get(variable, default).split("-"))
-    return range(first, last + 1)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return range(first + worker, last + 1, workers)
 
 
 def free_port(variable="TEST_SERVER_PORTS", default="8100-8199"):

@@ -58,7 +58,9 @@ def drop_database(url, name):
 
 @pytest.fixture(scope="session")
 def database_prefix(postgres_url):
-    return dj_database_url.parse(postgres_url)["NAME"]
+    """The names of the databases these tests make: one set per pytest-xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return "_".join(filter(None, [dj_database_url.parse(postgres_url)["NAME"], worker]))
 
 
 @pytest.fixture(scope="session")
