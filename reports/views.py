@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,7 +95,7 @@ def my_reporting(request):
             "cycles": cycles,
             "rows": rows,
             "page": page,
-            "page_query": urlencode({"cycle": cycle.pk if cycle else ""}),
+            "page_query": QueryDict(urlencode({"cycle": cycle.pk if cycle else ""})),
             "can_start": can_start,
             "contact": settings.SECRETARIAT_CONTACT,
         },
@@ -395,8 +395,8 @@ def activity_list(request):
         "cycles": cycles,
         "cycle": cycle,
         "page": page,
-        "page_query": urlencode(
-            {"area": area.number if area else "", "cycle": cycle.pk if cycle else ""}
+        "page_query": QueryDict(
+            urlencode({"area": area.number if area else "", "cycle": cycle.pk if cycle else ""})
         ),
     }
     return render(request, "reports/activity_list.html", context)

@@ -157,7 +157,7 @@ def test_my_reporting_shows_fifty_activities_a_page(client, official_id, secreta
     pages = first.cssselect("p.pages")[0]
     assert " ".join(pages.text_content().split()) == "Page 1 of 2 Next"
     second_url = pages.cssselect("a[rel=next]")[0].get("href")
-    assert second_url == f"?page=2&cycle={cycle.pk}"
+    assert second_url == f"?cycle={cycle.pk}&page=2"
     second = lxml.html.fromstring(client.get("/my-reporting/" + second_url).content.decode())
     codes = [row.get("data-activity") for row in second.cssselect("#my-activities tbody tr")]
     assert codes == [f"1.{number}" for number in range(60, 65)]
