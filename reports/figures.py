@@ -26,6 +26,19 @@ Implementation = ProgressReport.Implementation
 RECEIVED = (Status.SUBMITTED, Status.ACCEPTED)
 
 
+class Rates:
+    """The reporting and on-time rates, in percent of the reports expected, of figures that
+    carry ``expected``, ``received`` and ``on_time``; None when nothing was expected."""
+
+    @property
+    def reporting_rate(self):
+        return round(100 * self.received / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
 def counted_reports(cycle, user, *, include_pending=False):
     """The reports figures are made of: accepted ones, plus submitted ones when asked."""
     statuses = [Status.ACCEPTED, Status.SUBMITTED] if include_pending else [Status.ACCEPTED]
@@ -165,7 +178,7 @@ def _expected_pairs(cycle):
 
 
 @dataclass(frozen=True)
-class PartyRate:
+class PartyRate(Rates):
     """How much of what was expected of a party in a cycle has come in."""
 
     code: str
@@ -174,14 +187,6 @@ class PartyRate:
     received: int
     on_time: int
     accepted: int
-
-    @property
-    def reporting_rate(self):
-        return round(100 * self.received / self.expected, 1) if self.expected else None
-
-    @property
-    def on_time_rate(self):
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
 
 
 def reporting_rate(cycle, user):
@@ -483,7 +488,7 @@ def _reading(saved):
 
 
 @dataclass(frozen=True)
-class PlanTotals:
+class PlanTotals(Rates):
     """The whole plan in one cycle: activities, counted reports, progress and reporting."""
 
     activities: int
@@ -499,14 +504,6 @@ class PlanTotals:
     @property
     def activities_without_report(self):
         return self.activities - self.activities_reported
-
-    @property
-    def reporting_rate(self):
-        return round(100 * self.received / self.expected, 1) if self.expected else None
-
-    @property
-    def on_time_rate(self):
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
 
 
 def plan_totals(cycle, user, *, include_pending=False):
@@ -661,7 +658,7 @@ def _behind(candidates, per_area):
 
 
 @dataclass(frozen=True)
-class CycleTrend:
+class CycleTrend(Rates):
     """One cycle's figures, as a point of the trend over cycles."""
 
     id: int
@@ -673,14 +670,6 @@ class CycleTrend:
     expected: int
     received: int
     on_time: int
-
-    @property
-    def reporting_rate(self):
-        return round(100 * self.received / self.expected, 1) if self.expected else None
-
-    @property
-    def on_time_rate(self):
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
 
 
 def trend(cycle, user, *, count=6):
@@ -745,7 +734,7 @@ STATES = ("accepted", "submitted", "returned", "draft", "missing")
 
 
 @dataclass(frozen=True)
-class StateCounts:
+class StateCounts(Rates):
     """How far the reports expected of a party, an area or a whole cycle have got."""
 
     key: str
@@ -761,14 +750,6 @@ class StateCounts:
     @property
     def on_time(self):
         return self.received - self.late
-
-    @property
-    def reporting_rate(self):
-        return round(100 * self.received / self.expected, 1) if self.expected else None
-
-    @property
-    def on_time_rate(self):
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
 
 
 @dataclass(frozen=True)
