@@ -159,6 +159,7 @@ class ProgressReportViewSet(
         file_format = request.accepted_renderer.format
         if file_format not in DOWNLOAD_FORMATS:
             return super().list(request, *args, **kwargs)
+        self.paginator.check_parameters(request)
         with read_from_replica():
             reports = self.filter_queryset(self.get_queryset())
             # The database is chosen now: the file is read after the view returns.

@@ -88,6 +88,17 @@ def test_invalid_paging_is_a_400_naming_the_parameter(api, reader, query, name):
     assert list(response.data["errors"]) == [name]
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v1/parties/?format=csv", "/api/v1/reports/?format=csv", "/api/v1/reports/?format=xlsx"],
+)
+def test_a_download_refuses_invalid_paging_too(api, secretariat, address):
+    """Downloads are not paged, but the schema's bounds on the parameters still hold."""
+    response = api(secretariat).get(f"{address}&page_size=false")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page_size": ["Give a whole number from 1 to 200."]}
+
+
 def test_valid_paging_pages_and_a_page_past_the_end_is_404(api, reader):
     client = api(reader)
     first = client.get("/api/v1/parties/?page=2&page_size=3")
