@@ -147,7 +147,7 @@ class Consultation(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[co_chairs])
 
     class Meta:
         ordering = ["-date", "series"]
@@ -379,7 +379,8 @@ class Activity(models.Model):
         help_text=_("Illustrative data, not an activity of the published plan."),
     )
 
-    history = HistoricalRecords()
+    # Who leads and who takes part decides who must report: a change to either is recorded too.
+    history = HistoricalRecords(m2m_fields=[lead_parties, participating_parties])
     objects = ActivityQuerySet.as_manager()
 
     class Meta:

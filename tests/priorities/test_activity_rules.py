@@ -4,7 +4,7 @@ database constraints are all in tests/test_constraints.py)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from priorities.models import Activity
+from priorities.models import Activity, Party
 
 
 def test_an_activity_code_must_start_with_its_area_number(plan):
@@ -35,3 +35,37 @@ def test_the_admin_shows_the_date_order_error_and_keeps_the_input(client, superu
     assert "The planned end cannot be before the planned start." in response.content.decode()
     assert 'value="Typed by the secretariat"' in response.content.decode()
     assert not Activity.objects.filter(code="1.7").exists()
+
+
+def test_a_change_of_lead_parties_is_in_the_activitys_history(client, secretariat, activity):
+    """Who leads an activity decides who must report on it: the admin's history says who
+    changed the leads, and from what to what."""
+    client.force_login(secretariat)
+    indicator = activity.indicators.get()
+    parties = dict(Party.objects.values_list("code", "pk"))
+    response = client.post(
+        f"/admin/priorities/activity/{activity.pk}/change/",
+        {
+            "priority_area": activity.priority_area_id,
+            "code": activity.code,
+            "title": activity.title,
+            "is_sample": "on",
+            "lead_parties": [parties["ID"], parties["MY"]],
+            "participating_parties": [parties["JP"]],
+            "indicators-TOTAL_FORMS": "1",
+            "indicators-INITIAL_FORMS": "1",
+            "indicators-0-id": indicator.pk,
+            "indicators-0-activity": activity.pk,
+            "indicators-0-name": indicator.name,
+            "indicators-0-unit": indicator.unit,
+            "indicators-0-target": indicator.target,
+        },
+    )
+    assert response.status_code == 302
+
+    latest = activity.history.latest()
+    assert latest.history_user == secretariat
+    assert {row.party.code for row in latest.lead_parties.all()} == {"ID", "MY"}
+    page = client.get(f"/admin/priorities/activity/{activity.pk}/history/").content.decode()
+    assert "<strong>Lead parties:</strong>" in page
+    assert "[Indonesia, Malaysia]" in page

@@ -138,7 +138,9 @@ def test_a_good_file_imports_activities_with_indicators_and_parties(desk, plan, 
         ),
     ]
     activity = Activity.objects.get(code="2.5")
-    assert activity.history.get().history_user == secretariat
+    # One row for the activity, one for each list of parties it was given; all the importer's.
+    assert {row.history_user for row in activity.history.all()} == {secretariat}
+    assert [row.party.code for row in activity.history.latest().lead_parties.all()] == ["ID"]
     assert Indicator.history.filter(history_user=secretariat).count() == 3
     followed = desk.get(response["Location"]).content.decode()
     assert "Imported: 2 new activities, 0 updated, 0 unchanged." in followed
