@@ -38,7 +38,8 @@ class IssuedDocumentInline(admin.TabularInline):
     """The documents given to a meeting; read-only, never deleted."""
 
     model = IssuedDocument
-    fields = ["download", "consultation", "cycle", "level", "format", "include_pending"]
+    fields = ["download", "consultation", "cycle", "level", "format", "language"]
+    fields += ["include_pending"]
     fields += ["size", "sha256", "issued_by", "issued_at"]
     readonly_fields = fields
     extra = 0
@@ -293,12 +294,13 @@ class ConsultationWithDocumentsAdmin(DocumentsAdminMixin, ConsultationAdmin):
 class IssuedDocumentAdmin(admin.ModelAdmin):
     """Every document given to a meeting: read-only, never changed or deleted."""
 
-    list_display = ["filename_link", "consultation", "cycle", "level", "format", "issued_by"]
-    list_display += ["issued_at"]
-    list_filter = ["level", "format", "consultation", "cycle"]
+    list_display = ["filename_link", "consultation", "cycle", "level", "format", "language"]
+    list_display += ["issued_by", "issued_at"]
+    list_filter = ["level", "format", "language", "consultation", "cycle"]
     list_select_related = ["consultation", "cycle", "issued_by"]
     search_fields = ["filename", "sha256"]
-    fields = ["filename_link", "consultation", "cycle", "level", "format", "include_pending"]
+    fields = ["filename_link", "consultation", "cycle", "level", "format", "language"]
+    fields += ["include_pending"]
     fields += ["size", "sha256", "issued_by", "issued_at"]
     readonly_fields = fields
 

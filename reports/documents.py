@@ -9,7 +9,8 @@ modules of ``reports.exports`` turn it into bytes without a query and compute no
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from priorities.models import Activity, Consultation
@@ -74,6 +75,7 @@ class ConsultationDocument:
     changes: list[figures.ReportChange]
     change_counts: dict[str, int]
     status_labels: dict[str, str]
+    language: str
 
     @property
     def is_technical(self):
@@ -88,7 +90,9 @@ class ConsultationDocument:
         slug = "".join(c if c.isalnum() else "-" for c in self.cycle_title.lower()).strip("-")
         while "--" in slug:
             slug = slug.replace("--", "-")
-        return f"{kind}-{slug}.{extension}"
+        # The same document in another language is another file: its name says which.
+        suffix = "" if self.language == settings.LANGUAGE_CODE else f"-{self.language}"
+        return f"{kind}-{slug}{suffix}.{extension}"
 
 
 def build_document(
@@ -135,6 +139,7 @@ def build_document(
         changes=changes,
         change_counts=figures.change_counts(changes),
         status_labels={value: str(label) for value, label in figures.Implementation.choices},
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
 
 

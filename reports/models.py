@@ -777,6 +777,10 @@ class IssuedDocument(models.Model):
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # A meeting may be given the same document in more than one language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.ALL_LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     include_pending = models.BooleanField(
         _("includes reports pending review"),
         default=False,

@@ -317,6 +317,7 @@ def issue_document(
         cycle=cycle,
         level=level,
         format=file_format,
+        language=document.language,
         include_pending=include_pending,
         filename=filename,
         size=len(content),

@@ -165,6 +165,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.CharField(choices=[('technical', 'progress report (technical, SOMTC+Japan)'), ('strategic', 'summary (strategic, AMMTC+Japan)')], max_length=10, verbose_name='level')),
                 ('format', models.CharField(choices=[('html', 'web page (HTML)'), ('docx', 'Word (DOCX)'), ('xlsx', 'Excel (XLSX)'), ('csv', 'CSV of the activity rows')], max_length=4, verbose_name='format')),
+                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語')], default='en', max_length=10, verbose_name='language')),
                 ('include_pending', models.BooleanField(default=False, help_text='Submitted reports not yet accepted were included, marked pending review.', verbose_name='includes reports pending review')),
                 ('file', models.FileField(max_length=200, upload_to=reports.models.issued_document_path, verbose_name='file')),
                 ('filename', models.CharField(max_length=200, verbose_name='file name')),

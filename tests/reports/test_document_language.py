@@ -7,6 +7,8 @@ from django.core.management import call_command
 from docx import Document
 from docx.oxml.ns import qn
 
+from reports.models import IssuedDocument
+
 
 def _texts(word):
     cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
@@ -85,3 +87,39 @@ def test_the_docx_declares_its_language(meeting, tmp_path):
     assert word.core_properties.language == "ja"
     lang = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert lang.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:eastAsia")) == "ja"
+
+
+def test_an_issued_document_records_and_shows_its_language(meeting, secretariat, reader, client):
+    """A meeting can be given the same document in English and in Japanese: the lists say which
+    file is which."""
+    client.force_login(secretariat)
+    desk = f"/admin/reports/reportingcycle/{meeting.cycle.pk}/documents/"
+    choice = {
+        "cycle": meeting.cycle.pk,
+        "consultation": meeting.somtc.pk,
+        "level": "technical",
+        "format": "docx",
+    }
+    for language in ("en", "ja"):
+        response = client.post(desk + "issue/", {**choice, "language": language})
+        assert response.status_code == 302
+    issued = IssuedDocument.objects.order_by("id")
+    assert [document.language for document in issued] == ["en", "ja"]
+    japanese = issued.last()
+    assert "作業計画の実施に関する進捗報告" in _texts(Document(japanese.file.open("rb")))
+    assert [document.filename for document in issued] == [
+        "progress-report-this-year.docx",
+        "progress-report-this-year-ja.docx",
+    ]
+    row = _row_of(client.get(desk).content.decode(), f"{japanese.filename}</a>")
+    assert "<td>日本語</td>" in row
+
+    client.force_login(reader)
+    page = client.get(f"/consultations/{meeting.somtc.pk}/documents/").content.decode()
+    assert page.count("<td>English</td>") == 1
+    assert page.count("<td>日本語</td>") == 1
+
+
+def _row_of(html, text):
+    at = html.index(text)
+    return html[html.rindex("<tr>", 0, at) : html.index("</tr>", at)]
