@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PrioritiesConfig(AppConfig):
     name = "priorities"
     verbose_name = _("Work plan")
+
+    def ready(self):
+        from priorities import figures_version
+
+        figures_version.connect()

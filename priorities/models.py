@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -208,6 +210,14 @@ class Consultation(models.Model):
         return self.city
 
 
+class WorkPlanQuerySet(models.QuerySet):
+    def figures_changed(self):
+        """Give these plans a new figures version, in the transaction that changes something
+        their figures count: no figure cached under the old version is read again
+        (``reports.figures``). A random value, so that no two databases share one."""
+        return self.update(figures_version=uuid.uuid4())
+
+
 class WorkPlan(models.Model):
     """A multi-year ASEAN-Japan work plan to combat transnational crime."""
 
@@ -240,8 +250,11 @@ class WorkPlan(models.Model):
         verbose_name=_("renews"),
     )
     sources = models.TextField(_("sources"), blank=True)
+    # Renewed by every change to what the plan's figures count: the key of their cache.
+    figures_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["figures_version"])
+    objects = WorkPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-first_year", "title"]

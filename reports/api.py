@@ -49,6 +49,14 @@ from reports.serializers import (
 from reports.services import attach_evidence, move_report, save_report, start_report
 
 
+def _paging_parameters():
+    bounds = {"page": (2**31 - 1, "A page number."), "page_size": (200, "Rows per page (50).")}
+    return [
+        OpenApiParameter(name, {"type": "integer", "minimum": 1, "maximum": top}, description=text)
+        for name, (top, text) in bounds.items()
+    ]
+
+
 class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ReportingCycle.objects.prefetch_related("consultations").order_by(
         "-period_start", "id"
@@ -63,26 +71,31 @@ class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
             (200, "application/json"): ComplianceSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
         },
-        parameters=[format_parameter("csv")],
+        parameters=[*_paging_parameters(), format_parameter("csv")],
         filters=False,
     )
-    @action(
-        detail=True,
-        filter_backends=[],
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, CSVFileRenderer],
-    )
+    @action(detail=True, filter_backends=[], renderer_classes=[JSONRenderer, CSVFileRenderer])
     def compliance(self, request, pk=None):
         """Each party expected to report on each activity, and its report's state.
 
-        Reports you may not see count as missing. In CSV with `?format=csv`: one row per party
-        and activity.
+        `summary` counts the whole cycle; `rows` is one page of the pairs (`page`, `page_size`),
+        with `count`, `next` and `previous` as in every list. Reports you may not see count as
+        missing. In CSV with `?format=csv`: every row, one per party and activity.
         """
         cycle = self.get_object()
-        matrix = figures.compliance(cycle, request.user)
         if request.accepted_renderer.format == "csv":
+            self.paginator.check_parameters(request)
+            matrix = figures.compliance(cycle, request.user)
             return _file(compliance_csv(cycle, matrix), f"compliance-{cycle.pk}.csv")
-        data = {"cycle": cycle, "summary": matrix.summary, "rows": matrix.rows}
+        pairs = self.paginate_queryset(figures.expected_reports(cycle))
+        data = {
+            "cycle": cycle,
+            "summary": figures.compliance_summary(cycle, request.user),
+            "count": self.paginator.page.paginator.count,
+            "next": self.paginator.get_next_link(),
+            "previous": self.paginator.get_previous_link(),
+            "rows": figures.compliance_rows(cycle, request.user, pairs),
+        }
         return Response(ComplianceSerializer(data, context={"request": request}).data)
 
 

@@ -8,15 +8,31 @@ dataclasses carrying every label they need, so an export can render them without
 names of parties and priority areas are in the active language (``priorities.names``).
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import wraps
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.utils.translation import get_language
 
 from priorities import names
-from priorities.models import Activity, Indicator, Party, PriorityArea
+from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
 
 Status = ProgressReport.Status
@@ -37,6 +53,52 @@ class Rates:
     @property
     def on_time_rate(self):
         return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+# An entry of an old figures version is never read again; it leaves the cache after a day.
+CACHE_SECONDS = 24 * 3600
+
+
+def cached(figure):
+    """``figure(cycle, user, ...)``, kept in the cache under its plan's figures version.
+
+    Whatever changes something a figure counts or names renews the version in the same
+    transaction (``ProgressReport.transition``, ``services.save_report``, the plan's models:
+    ``WorkPlan.figures_changed``), and the version is read from the database on every call, so
+    a cached figure is never older than the data: after an accept, a return or an edit the next
+    reader's key is new. The key also holds what decides visibility (``visibility_key``), the
+    language of the names, and the arguments."""
+
+    @wraps(figure)
+    def cached_figure(cycle, user, *args, **kwargs):
+        version = WorkPlan.objects.filter(pk=cycle.work_plan_id).values_list(
+            "figures_version", flat=True
+        )
+        parts = [
+            figure.__name__,
+            str(version.first()),
+            str(cycle.pk),
+            ProgressReport.objects.visibility_key(user),
+            get_language() or "",
+            *(_key_part(value) for value in args),
+            *(f"{name}={_key_part(value)}" for name, value in sorted(kwargs.items())),
+        ]
+        key = "figures:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = figure(cycle, user, *args, **kwargs)
+            cache.set(key, found, CACHE_SECONDS)
+        return found
+
+    return cached_figure
+
+
+def _key_part(value):
+    if isinstance(value, Model):
+        return f"{value._meta.label}#{value.pk}"
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    raise TypeError(f"no cache key for {type(value).__name__}")
 
 
 def counted_reports(cycle, user, *, include_pending=False):
@@ -63,6 +125,7 @@ class AreaStatus:
         return self.activities - self.activities_reported
 
 
+@cached
 def status_by_area(cycle, user, *, party=None, include_pending=False):
     """Per priority area of the cycle's plan: report count, average percent complete, the count
     per implementation status, and how many of its activities have a counted report; areas
@@ -158,6 +221,59 @@ def compliance(cycle, user):
     return Compliance(rows=rows, summary=summary)
 
 
+def expected_reports(cycle):
+    """Every (activity, party) pair expected to report in ``cycle`` as rows of values, in the
+    plan's order (area, activity, the lead before participants, party code): a queryset to page
+    through the compliance matrix; ``compliance_rows`` adds the state of each report."""
+    columns = {
+        "activity_code": F("activity__code"),
+        "priority_area": F("activity__priority_area__number"),
+        "party_code": F("party__code"),
+    }
+    leads, participants = (
+        pairs.values("activity_id", "party_id", **columns, role=Value(role, CharField()))
+        for role, pairs in _expected_pairs_of(cycle, party=None, area=None)
+    )
+    return leads.union(participants, all=True).order_by(
+        "priority_area", "activity_code", "activity_id", "role", "party_code"
+    )
+
+
+def compliance_rows(cycle, user, pairs):
+    """``pairs`` (a page of ``expected_reports``) as rows of the compliance matrix, each with
+    the report ``user`` may see on it, if any: one query."""
+    reports = {
+        (activity, party): rest
+        for activity, party, *rest in ProgressReport.objects.visible_to(user)
+        .filter(
+            cycle=cycle,
+            activity_id__in={pair["activity_id"] for pair in pairs},
+            party_id__in={pair["party_id"] for pair in pairs},
+        )
+        .values_list("activity_id", "party_id", "id", "status", "is_late", "submitted_at")
+    }
+    return [
+        ExpectedReport(
+            pair["activity_id"],
+            pair["activity_code"],
+            pair["priority_area"],
+            pair["party_id"],
+            pair["party_code"],
+            pair["role"],
+            *reports.get((pair["activity_id"], pair["party_id"]), ()),
+        )
+        for pair in pairs
+    ]
+
+
+def compliance_summary(cycle, user):
+    """How many reports ``cycle`` expects and how many are in each state (``missing`` when
+    ``user`` may not see it), as in ``compliance``: from ``compliance_totals``."""
+    overall = compliance_totals(cycle, user).overall
+    states = {state: overall.by_state[state] for state in Status.values}
+    return {"expected": overall.expected, "missing": overall.by_state["missing"], **states}
+
+
 def _expected_pairs(cycle):
     """(activity id, code, area number, party id, party code, role), in the plan's order."""
     columns = (
@@ -189,6 +305,7 @@ class PartyRate(Rates):
     accepted: int
 
 
+@cached
 def reporting_rate(cycle, user):
     """Per party expected to report in ``cycle``: expected, received, on time and accepted."""
     expected, labels = Counter(), {}
@@ -506,6 +623,7 @@ class PlanTotals(Rates):
         return self.activities - self.activities_reported
 
 
+@cached
 def plan_totals(cycle, user, *, include_pending=False):
     """Plan-wide totals: the same counts as ``status_by_area`` and ``reporting_rate``, summed
     over the plan in SQL."""
@@ -672,6 +790,7 @@ class CycleTrend(Rates):
     on_time: int
 
 
+@cached
 def trend(cycle, user, *, count=6):
     """``cycle`` and up to ``count - 1`` cycles of its plan before it, oldest first: per cycle
     the counted (accepted) reports by implementation status, their average percent, and how
@@ -761,6 +880,7 @@ class ComplianceTotals:
     overall: StateCounts
 
 
+@cached
 def compliance_totals(cycle, user, *, party=None, area=None):
     """Totals of the compliance matrix of ``cycle`` (optionally of one party or one area):
     reports expected and how many are in each state. Counted in SQL: the expected (activity,
@@ -933,13 +1053,11 @@ def _expected_pairs_of(cycle, *, party, area):
         condition &= Q(party=party)
     if area is not None:
         condition &= Q(activity__priority_area=area)
-    return [
-        ("lead", Activity.lead_parties.through.objects.filter(condition).order_by()),
-        (
-            "participant",
-            Activity.participating_parties.through.objects.filter(condition).order_by(),
-        ),
-    ]
+    leads = Activity.lead_parties.through.objects.filter(condition).order_by()
+    # A party listed as both lead and participant is expected once, as lead.
+    also_lead = leads.filter(activity_id=OuterRef("activity_id"), party_id=OuterRef("party_id"))
+    participants = Activity.participating_parties.through.objects.filter(condition).order_by()
+    return [("lead", leads), ("participant", participants.exclude(Exists(also_lead)))]
 
 
 def _any_of(expected, column):
@@ -988,6 +1106,7 @@ class PartyAreaProgress:
     by_implementation: dict[str, int]
 
 
+@cached
 def party_progress(cycle, user, party):
     """Per priority area of the cycle's plan: the reports expected of ``party``, how far they
     got, and what they say (implementation status, average percent) whatever their state.

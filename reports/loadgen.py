@@ -204,6 +204,8 @@ def generate(*, scale, seed=0, today=None, progress=None):
         writer.write(start, count)
         if progress:
             progress(count)
+    # Bulk inserts send no signal: no figure cached before this generation may be read again.
+    WorkPlan.objects.filter(pk=plan.pk).figures_changed()
     return result
 
 

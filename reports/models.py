@@ -32,6 +32,17 @@ class ReportingCycleQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=day, closed_at__isnull=True).order_by("-opens_on", "-id")
 
 
+def cycle_changed(sender, instance, **kwargs):
+    """A cycle was saved or deleted (a ``post_save``/``post_delete`` receiver): its plan's
+    figures change (``priorities.figures_version``)."""
+    WorkPlan.objects.filter(pk=instance.work_plan_id).figures_changed()
+
+
+def report_changed(report):
+    """Call in the transaction that changes ``report``: the figures of its plan change."""
+    WorkPlan.objects.filter(reporting_cycles=report.cycle_id).figures_changed()
+
+
 class ReportingCycle(models.Model):
     """The annual call for progress reports on a work plan."""
 
@@ -193,6 +204,19 @@ class ProgressReportQuerySet(models.QuerySet):
         if user.is_reader:
             return self.filter(accepted)
         return self.none()
+
+    def visibility_key(self, user):
+        """What ``visible_to(user)`` depends on, as a string: users with the same key see the
+        same reports, so figures cached for one may be shown to the other."""
+        if not user.is_authenticated or not user.is_active:
+            return "none"
+        if user.is_secretariat:
+            return "all"
+        if user.acting_party_id:
+            return f"party-{user.acting_party_id}"
+        if user.is_reader:
+            return "accepted"
+        return "none"
 
     def statuses_visible_to(self, user):
         """The workflow states of the reports ``visible_to(user)`` may return (no query)."""
@@ -510,6 +534,7 @@ class ProgressReport(models.Model):
         locked.updated_at = now
         locked._history_user = by
         locked.save(update_fields=fields)
+        report_changed(locked)
         locked.transitions.create(
             from_status=from_status,
             to_status=locked.status,

@@ -281,4 +281,8 @@ class ComplianceRowSerializer(serializers.Serializer):
 class ComplianceSerializer(serializers.Serializer):
     cycle = ReportingCycleSerializer()
     summary = serializers.DictField(child=serializers.IntegerField())
+    # One page of the rows, paged like every list.
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     rows = ComplianceRowSerializer(many=True)

@@ -21,7 +21,13 @@ from reports import exports, notifications
 from reports.documents import build_document
 from reports.evidence import inspect_upload, sha256_of
 from reports.exceptions import Conflict, EditConflict, NotPermitted, RowRefused
-from reports.models import EvidenceFile, IndicatorValue, IssuedDocument, ProgressReport
+from reports.models import (
+    EvidenceFile,
+    IndicatorValue,
+    IssuedDocument,
+    ProgressReport,
+    report_changed,
+)
 
 
 def check_can_report(*, user, activity, cycle):
@@ -73,6 +79,7 @@ def start_report(*, user, activity, cycle):
     report.transitions.create(
         to_status=report.status, action=ProgressReport.Action.CREATE, actor=user
     )
+    report_changed(report)
     return report
 
 
@@ -137,6 +144,7 @@ def _record_change(locked, user, fields=()):
     locked.updated_at = timezone.now()
     locked._history_user = user
     locked.save(update_fields=[*fields, "version", "updated_at"])
+    report_changed(locked)
 
 
 def _save_indicator_values(report, user, indicator_values):
@@ -198,6 +206,7 @@ def discard_draft(*, report, user):
         child.delete()
     locked._history_user = user
     locked.delete()
+    report_changed(locked)
 
 
 def _store_evidence(report, user, upload):

@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
+import uuid
 from django.conf import settings
 from django.db import migrations, models
 
@@ -274,6 +275,7 @@ class Migration(migrations.Migration):
                 ('last_year', models.PositiveSmallIntegerField(verbose_name='last year')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('sources', models.TextField(blank=True, verbose_name='sources')),
+                ('figures_version', models.UUIDField(default=uuid.uuid4, editable=False)),
                 ('adopted_at', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='adopted_work_plans', to='priorities.consultation', verbose_name='adopted at')),
                 ('agreed_at', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreed_work_plans', to='priorities.consultation', verbose_name='agreed at')),
                 ('renews', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewed_by', to='priorities.workplan', verbose_name='renews')),

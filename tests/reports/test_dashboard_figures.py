@@ -223,9 +223,10 @@ def test_the_new_figures_take_a_fixed_number_of_queries(
     def queries():
         # Each figure is asked for by a freshly read user (the role is a column: no query).
         user = User.objects.get(pk=secretariat.pk)
-        # the expected pairs per party and area (leads, participants), the reports on them per
-        # party, area, state and lateness
-        with django_assert_num_queries(3):
+        # the plan's figures version (the plan changed: not cached), the expected pairs per
+        # party and area (leads, participants), the reports on them per party, area, state and
+        # lateness
+        with django_assert_num_queries(4):
             figures.compliance_totals(now, user)
         user = User.objects.get(pk=secretariat.pk)
         # the activities counted, a page of them, the parties (columns), the reports, the lead
@@ -233,12 +234,14 @@ def test_the_new_figures_take_a_fixed_number_of_queries(
         with django_assert_num_queries(6):
             figures.compliance_matrix(now, user, limit=50)
         user = User.objects.get(pk=secretariat.pk)
-        # the cycles, the counts per cycle, the expected pairs (leads, participants)
-        with django_assert_num_queries(4):
+        # the figures version, the cycles, the counts per cycle, the expected pairs (leads,
+        # participants)
+        with django_assert_num_queries(5):
             figures.trend(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # the totals (leads, participants, reports), the counts per area, the plan's areas
-        with django_assert_num_queries(5):
+        # the figures version, the totals (the figures version, leads, participants, reports),
+        # the counts per area, the plan's areas
+        with django_assert_num_queries(7):
             figures.party_progress(now, user, indonesia)
         user = User.objects.get(pk=secretariat.pk)
         # the counts

@@ -165,16 +165,17 @@ def test_figures_take_a_fixed_number_of_queries(
     def queries():
         # Each figure is asked for by a freshly read user (the role is a column: no query).
         user = User.objects.get(pk=secretariat.pk)
-        # the counts per area, the plan's areas
-        with django_assert_num_queries(2):
+        # the plan's figures version (the plan changed: not cached), the counts per area, the
+        # plan's areas
+        with django_assert_num_queries(3):
             figures.status_by_area(now, user)
         user = User.objects.get(pk=secretariat.pk)
         # the reports, the lead parties, the participating parties
         with django_assert_num_queries(3):
             figures.compliance(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # lead and participating parties per party, the reports per party
-        with django_assert_num_queries(3):
+        # the figures version, lead and participating parties per party, the reports per party
+        with django_assert_num_queries(4):
             figures.reporting_rate(now, user)
         user = User.objects.get(pk=secretariat.pk)
         # the counted reports of each cycle
