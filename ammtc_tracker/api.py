@@ -12,9 +12,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
+from ammtc_tracker.api_renderers import JSONRenderer
 from ammtc_tracker.db_routers import read_from_replica
 from ammtc_tracker.spreadsheets import spreadsheet_cell
 
@@ -114,6 +115,19 @@ class CSVListMixin(JSONErrorsMixin):
             self.paginator.check_parameters(self.request)
             return None
         return super().paginate_queryset(queryset)
+
+
+class RowsListMixin:
+    """A list whose JSON pages are read as values (``ammtc_tracker.api_rows``): the view gives
+    ``page_values(queryset)``, the rows to page, and ``page_json(rows)``, their JSON. Other
+    formats go the serializer's way."""
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        with read_from_replica():
+            rows = self.page_values(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(self.page_json(self.paginate_queryset(rows)))
 
 
 ERROR = inline_serializer(

@@ -426,7 +426,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ammtc_tracker.api_limits.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["ammtc_tracker.api_renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["ammtc_tracker.api_limits.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ammtc_tracker.api_limits.Pagination",
     "DEFAULT_FILTER_BACKENDS": [

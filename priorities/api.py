@@ -2,7 +2,7 @@ from django_filters.rest_framework import CharFilter
 from rest_framework import viewsets
 
 from ammtc_tracker import api_filters as filters
-from ammtc_tracker.api import CSVListMixin
+from ammtc_tracker.api import CSVListMixin, RowsListMixin
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 from priorities.serializers import (
     ActivitySerializer,
@@ -11,6 +11,8 @@ from priorities.serializers import (
     PartySerializer,
     PriorityAreaSerializer,
     WorkPlanSerializer,
+    activities_json,
+    activity_values,
 )
 
 
@@ -48,7 +50,7 @@ class ActivityFilter(filters.FilterSet):
         return queryset.for_party(Party.objects.filter(code=value.upper()).first())
 
 
-class ActivityViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(RowsListMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Activity.objects.select_related("priority_area")
         .prefetch_related("lead_parties", "participating_parties", "indicators")
@@ -58,6 +60,12 @@ class ActivityViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ActivityFilter
     search_fields = ["code", "title"]
     ordering_fields = ["code", "title", "planned_start", "planned_end"]
+
+    def page_values(self, activities):
+        return activity_values(activities)
+
+    def page_json(self, rows):
+        return activities_json(rows)
 
 
 class IndicatorViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ammtc_tracker.api_rows import Rows, group
 from priorities.models import Activity, Consultation, Indicator, Party, PriorityArea, WorkPlan
 
 
@@ -96,3 +97,47 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "co_chairs",
             "outcome",
         ]
+
+
+def activity_values(activities):
+    """The rows of ``activities`` that ``activities_json`` writes (ammtc_tracker.api_rows)."""
+    return activities.prefetch_related(None).values(*_activity_rows().columns)
+
+
+def activities_json(rows):
+    """ActivitySerializer's output for a page of ``activity_values`` rows: the parties and
+    indicators of the page in one query each, as the serializer's prefetches read them."""
+    ids = [row["id"] for row in rows]
+    through = {"activity_id__in": ids}
+    leads = group(
+        Activity.lead_parties.through.objects.filter(**through)
+        .order_by("activity_id", "party__name", "party_id")
+        .values_list("activity_id", "party__code")
+    )
+    participants = group(
+        Activity.participating_parties.through.objects.filter(**through)
+        .order_by("activity_id", "party__name", "party_id")
+        .values_list("activity_id", "party__code")
+    )
+    indicator_rows = Rows(IndicatorSerializer)
+    indicators = group(
+        (row["activity"], indicator_rows.represent(row))
+        for row in Indicator.objects.filter(activity_id__in=ids)
+        .order_by("activity_id", "id")
+        .values(*indicator_rows.columns)
+    )
+    activity_rows = _activity_rows()
+    return [
+        activity_rows.represent(
+            row,
+            lead_parties=leads.get(row["id"], []),
+            participating_parties=participants.get(row["id"], []),
+            indicators=indicators.get(row["id"], []),
+        )
+        for row in rows
+    ]
+
+
+def _activity_rows():
+    nested = {"lead_parties": None, "participating_parties": None, "indicators": None}
+    return Rows(ActivitySerializer, sources=nested)

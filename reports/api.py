@@ -13,7 +13,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,9 +22,11 @@ from ammtc_tracker.api import (
     CSVFileRenderer,
     CSVListMixin,
     JSONErrorsMixin,
+    RowsListMixin,
     XLSXFileRenderer,
     format_parameter,
 )
+from ammtc_tracker.api_renderers import JSONRenderer
 from ammtc_tracker.db_routers import read_from_replica
 from priorities import api as priorities_api
 from priorities.models import Party
@@ -45,6 +46,8 @@ from reports.serializers import (
     RequiredReasonSerializer,
     StatusQuerySerializer,
     StatusSerializer,
+    report_values,
+    reports_json,
 )
 from reports.services import attach_evidence, move_report, save_report, start_report
 
@@ -137,6 +140,7 @@ class ReportFilter(filters.FilterSet):
 
 
 class ProgressReportViewSet(
+    RowsListMixin,
     CSVListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -177,6 +181,12 @@ class ProgressReportViewSet(
             reports = self.filter_queryset(self.get_queryset())
             # The database is chosen now: the file is read after the view returns.
             return report_list_download(reports.using(reports.db), file_format)
+
+    def page_values(self, reports):
+        return report_values(reports)
+
+    def page_json(self, rows):
+        return reports_json(rows, self.request)
 
     def get_queryset(self):
         return (

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ammtc_tracker.api_filters import MAX_ID
+from ammtc_tracker.api_rows import Rows, group
 from priorities.models import Indicator
 from reports.models import (
     EvidenceFile,
@@ -286,3 +287,49 @@ class ComplianceSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     rows = ComplianceRowSerializer(many=True)
+
+
+def report_values(reports):
+    """The rows of ``reports`` that ``reports_json`` writes (ammtc_tracker.api_rows)."""
+    return reports.select_related(None).prefetch_related(None).values(*_report_rows().columns)
+
+
+def reports_json(rows, request):
+    """ProgressReportSerializer's output for a page of ``report_values`` rows: the indicator
+    values and current files of the page in one query each."""
+    ids = [row["id"] for row in rows]
+    value_rows = Rows(IndicatorValueSerializer)
+    values = group(
+        (row["report_id"], value_rows.represent(row))
+        for row in IndicatorValue.objects.filter(report_id__in=ids)
+        .order_by("report_id", "indicator_id")
+        .values("report_id", *value_rows.columns)
+    )
+    evidence = list(EvidenceFile.objects.current().filter(report_id__in=ids))
+    files = group(
+        zip(
+            (file.report_id for file in evidence),
+            EvidenceFileSerializer(evidence, many=True, context={"request": request}).data,
+            strict=True,
+        )
+    )
+    report_rows = _report_rows()
+    return [
+        report_rows.represent(
+            row, indicator_values=values.get(row["id"], []), files=files.get(row["id"], [])
+        )
+        for row in rows
+    ]
+
+
+def _report_rows():
+    sources = {
+        "is_sample": "activity__is_sample",
+        "party": "party__code",
+        "created_by": "created_by__username",
+        "submitted_by": "submitted_by__username",
+        "reviewed_by": "reviewed_by__username",
+        "indicator_values": None,
+        "files": None,
+    }
+    return Rows(ProgressReportSerializer, sources=sources)
