@@ -5,13 +5,28 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, parsers, permissions, throttling
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+
+from ammtc_tracker.paging import COUNT_LIMIT, EstimatingPaginator
+
+COUNT_DESCRIPTION = _(
+    "How many results the query has: exact up to %(limit)d, above that the database's "
+    "estimate (see count_is_exact). Follow next to read every page."
+)
+COUNT_IS_EXACT_DESCRIPTION = _(
+    "False when count is an estimate: the query has more than %(limit)d results."
+)
 
 
 class Pagination(pagination.PageNumberPagination):
     """DRF's page-number paging, strict: ``page`` and ``page_size`` are whole numbers in range or
     a 400 naming the parameter (DRF falls back silently on ``page_size=true``, and answers
-    ``page=0`` with 404). A page past the last one is still 404."""
+    ``page=0`` with 404). A page past the last one is still 404.
 
+    ``count`` is exact up to COUNT_LIMIT results and PostgreSQL's estimate above, which
+    ``count_is_exact`` says (``ammtc_tracker.paging``); ``next`` is always exact."""
+
+    django_paginator_class = EstimatingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -39,6 +54,27 @@ class Pagination(pagination.PageNumberPagination):
             message = _("Give a whole number from 1 to %(maximum)d.") % {"maximum": maximum}
             raise exceptions.ValidationError({name: [message]})
         return int(raw)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_exact": paginator.count_is_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        limit = {"limit": COUNT_LIMIT}
+        count = {**schema["properties"].pop("count"), "description": COUNT_DESCRIPTION % limit}
+        exact = {"type": "boolean", "description": COUNT_IS_EXACT_DESCRIPTION % limit}
+        schema["properties"] = {"count": count, "count_is_exact": exact, **schema["properties"]}
+        schema["required"] = ["count", "count_is_exact", "results"]
+        return schema
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ammtc_tracker.history import HistoryAdmin, ReadOnlyHistoryMixin
+from ammtc_tracker.paging import EstimatingPaginator
 from priorities.models import Consultation
 from reports import (
     converters,  # noqa: F401  (registers the action converters)
@@ -98,6 +99,8 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     # cell by cell (and a checkbox widget each), so half Django's default page.
     show_full_result_count = False
     list_per_page = 50
+    # Counted up to COUNT_LIMIT reports, estimated above (ammtc_tracker.paging).
+    paginator = EstimatingPaginator
     # Reports are written by officials and moved by the workflow; the admin only reads them.
     readonly_fields = [
         "cycle",

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ammtc_tracker import pending_uploads
+from ammtc_tracker.paging import EstimatingPaginator
 from ammtc_tracker.spreadsheets import SpreadsheetRefused, read_upload
 from priorities.models import Activity, Consultation, WorkPlan
 from reports import dashboard, exports, figures, workbook
@@ -123,6 +124,9 @@ def start(request, cycle_id, activity_id):
     return redirect("report_edit", pk=report.pk)
 
 
+REPORT_LIST_PAGE = 50
+
+
 @login_required
 def report_list(request):
     """The reports the user may see, filtered and searched, a page at a time; with
@@ -138,7 +142,8 @@ def report_list(request):
     file_format = request.GET.get("format")
     if file_format in DOWNLOAD_FORMATS and filters.is_valid():
         return report_list_download(reports, file_format)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    # The total is estimated above COUNT_LIMIT reports (ammtc_tracker.paging).
+    page = EstimatingPaginator(reports, REPORT_LIST_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/report_list.html", {"page": page, "filters": filters})
 
 
