@@ -39,7 +39,9 @@ class EstimatingPaginator(Paginator):
         rows = self.object_list
         if not hasattr(rows, "query") or connections[rows.db].vendor != "postgresql":
             return super().count, True
-        counted = rows[: self.count_limit + 1].count()
+        # Without the list's order: sorting every matching row to count the first ones would
+        # read them all (a sliced count keeps the ORDER BY in its subquery).
+        counted = rows.order_by()[: self.count_limit + 1].count()
         if counted <= self.count_limit:
             return counted, True
         return max(estimated_rows(rows), counted), False
