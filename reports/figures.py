@@ -71,26 +71,49 @@ def cached(figure):
 
     @wraps(figure)
     def cached_figure(cycle, user, *args, **kwargs):
-        version = WorkPlan.objects.filter(pk=cycle.work_plan_id).values_list(
-            "figures_version", flat=True
-        )
-        parts = [
+        version = figures_version(cycle)
+        return remembered(
             figure.__name__,
-            str(version.first()),
-            str(cycle.pk),
-            ProgressReport.objects.visibility_key(user),
-            get_language() or "",
-            *(_key_part(value) for value in args),
-            *(f"{name}={_key_part(value)}" for name, value in sorted(kwargs.items())),
-        ]
-        key = "figures:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        found = cache.get(key)
-        if found is None:
-            found = figure(cycle, user, *args, **kwargs)
-            cache.set(key, found, CACHE_SECONDS)
-        return found
+            version,
+            cycle,
+            user,
+            lambda: figure(cycle, user, *args, **kwargs),
+            *args,
+            **kwargs,
+        )
 
     return cached_figure
+
+
+def figures_version(cycle):
+    """The figures version of the cycle's plan, read from the database now."""
+    plans = WorkPlan.objects.filter(pk=cycle.work_plan_id)
+    return plans.values_list("figures_version", flat=True).first()
+
+
+def remembered(name, version, cycle, user, make, *args, **kwargs):
+    """``make()``, kept in the cache under the figures key of ``name`` for ``cycle`` and ``user``
+    (with ``args`` and ``kwargs``, the arguments ``make`` was made from).
+
+    ``version`` is the plan's figures version as read from the database in this request, by
+    ``figures_version`` or in the query that loaded the cycle (``with_figures_version``); a
+    version kept from an earlier request could name figures older than the data. For what is
+    made from figures in one piece, such as an API answer, so that a hit skips the making."""
+    parts = [
+        name,
+        str(version),
+        str(cycle.pk),
+        ProgressReport.objects.visibility_key(user),
+        get_language() or "",
+        *(_key_part(value) for value in args),
+        *(f"{key}={_key_part(value)}" for key, value in sorted(kwargs.items())),
+    ]
+    key = "figures:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _key_part(value):

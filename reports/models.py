@@ -27,6 +27,11 @@ class ReportingCycleQuerySet(models.QuerySet):
         )
         return self.filter(models.Exists(accepted)).order_by("-period_start", "-id")
 
+    def with_figures_version(self):
+        """Each cycle with its plan's figures version (``plan_figures_version``), read in the
+        same query: for ``figures.remembered`` in the request that loads the cycle."""
+        return self.annotate(plan_figures_version=models.F("work_plan__figures_version"))
+
     def open_on(self, day):
         """Cycles that have opened by ``day`` and are not closed, the most recently opened first."""
         return self.filter(opens_on__lte=day, closed_at__isnull=True).order_by("-opens_on", "-id")
@@ -36,6 +41,19 @@ def cycle_changed(sender, instance, **kwargs):
     """A cycle was saved or deleted (a ``post_save``/``post_delete`` receiver): its plan's
     figures change (``priorities.figures_version``)."""
     WorkPlan.objects.filter(pk=instance.work_plan_id).figures_changed()
+
+
+def consultations_changed(sender, instance, action="post_", reverse=False, **kwargs):
+    """The consultations a cycle feeds changed (``m2m_changed``), or a consultation was deleted
+    (``post_delete``): the status answer names a cycle's consultations, and is cached whole.
+    From the consultation's side the cycles it fed may be gone already, so every plan's figures
+    change; these are rare edits by the secretariat."""
+    if not action.startswith("post_"):  # m2m_changed also says pre_add, pre_remove, pre_clear
+        return
+    if isinstance(instance, ReportingCycle) and not reverse:
+        WorkPlan.objects.filter(pk=instance.work_plan_id).figures_changed()
+    else:
+        WorkPlan.objects.all().figures_changed()
 
 
 def report_changed(report):

@@ -226,6 +226,21 @@ def test_a_method_not_allowed_is_405_whatever_the_format(api, reader):
     assert api(reader).delete("/api/v1/parties/?format=xlsx").status_code == 405
 
 
+def test_status_reads_its_parameters_without_surrounding_spaces(api, reader, cycle):
+    response = api(reader).get("/api/v1/status/", {"cycle": f" {cycle.pk} ", "party": " id"})
+    assert response.status_code == 200
+    assert (response.data["cycle"]["id"], response.data["party"]) == (cycle.pk, "ID")
+
+
+def test_status_names_every_wrong_parameter_at_once(api, reader, cycle):
+    response = api(reader).get("/api/v1/status/", {"cycle": "0", "party": " "})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "cycle": ["Give a cycle id from 1 to 9223372036854775807."],
+        "party": ["This field may not be blank."],
+    }
+
+
 def test_status_with_an_empty_party_is_refused(api, reader, cycle):
     response = api(reader).get(f"/api/v1/status/?cycle={cycle.pk}&party=")
     assert response.status_code == 400

@@ -34,9 +34,8 @@ LISTS = {
     ],
     "/api/v1/status/": [
         TOKEN,
-        "the latest cycle with accepted reports",
-        "the plan's figures version: the counts are in the cache since the last request",
-        "the cycle's consultations",
+        # The whole answer is in the cache since the last request, under this version.
+        "the latest cycle with accepted reports, with its plan's figures version",
     ],
     "COMPLIANCE": [
         TOKEN,
@@ -52,8 +51,10 @@ LISTS = {
 # queries that replace the cache's answer.
 COUNTED_AGAIN = {
     "/api/v1/status/": [
+        "the plan's figures version, read again by the counts' own cache",
         "the counts per area, grouped in SQL",
         "the plan's areas",
+        "the cycle's consultations, for the answer's cycle",
     ],
     "COMPLIANCE": [
         "the expected pairs per party and area",

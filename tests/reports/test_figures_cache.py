@@ -2,7 +2,7 @@
 return, a reopen or an edit, made through the real URLs, is the new figure at once, and the
 cache never shows one reader what only another may see."""
 
-from priorities.models import Activity, PriorityArea, WorkPlan
+from priorities.models import Activity, Consultation, PriorityArea, WorkPlan
 from tests.factories import make_activity, make_report
 
 
@@ -100,3 +100,40 @@ def test_every_change_to_a_report_renews_its_plans_figures_version(
         assert api(user).post(f"/api/v1/reports/{report.pk}/{action}/").status_code == 200
         assert version() not in seen
         seen.add(version())
+
+
+def test_the_cycles_consultations_in_the_status_answer_change_at_once(
+    api, official_id, secretariat, reader, activity, cycle
+):
+    make_report(official_id, activity, cycle, "accepted", secretariat)
+
+    def consultations():
+        return (
+            api(reader).get("/api/v1/status/", {"cycle": cycle.pk}).json()["cycle"]["consultations"]
+        )
+
+    before = consultations()
+    consultation = Consultation.objects.create(
+        series="somtc_japan", ordinal=99, date="2030-06-01", host_id=official_id.party_id
+    )
+    cycle.consultations.add(consultation)
+    assert consultations() == [*before, consultation.pk]
+    consultation.reporting_cycles.remove(cycle)
+    assert consultations() == before
+    cycle.consultations.add(consultation)
+    assert consultation.pk in consultations()
+    consultation.delete()
+    assert consultations() == before
+
+
+def test_a_party_filtered_status_answer_is_not_served_for_another_party(
+    api, official_id, official_jp, secretariat, reader, activity, cycle
+):
+    make_report(official_id, activity, cycle, "accepted", secretariat)
+
+    def reports(party):
+        query = {"cycle": cycle.pk, "party": party}
+        areas = api(reader).get("/api/v1/status/", query).json()["priority_areas"]
+        return sum(area["reports"] for area in areas)
+
+    assert (reports("ID"), reports("JP"), reports("id"), reports("JP")) == (1, 0, 1, 0)
