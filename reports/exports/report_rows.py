@@ -6,9 +6,11 @@ indicators, so a column pair per indicator would leave most cells empty and chan
 with every plan or filter; long rows keep one fixed header that a pivot table or a filter
 turns into any layout. The ``Report`` column groups the rows of one report.
 
-Both functions take an iterable of reports with ``cycle``, ``activity__priority_area`` and
-``party`` loaded and ``indicator_values`` prefetched with their ``indicator`` (see
-``reports.downloads``); they never query. Every text cell is neutralised against formula
+Both functions take an iterable of ``(report, values)`` pairs: ``report`` a tuple of the
+``REPORT_FIELDS`` of one report (as ``values_list`` gives them), ``values`` the tuples of the
+``VALUE_FIELDS`` of its indicator values (``reports.downloads`` reads both, a chunk at a time);
+they never query. Plain tuples, not model instances: building a model instance and its related
+objects per row was most of a long export's time. Every text cell is neutralised against formula
 injection.
 """
 
@@ -25,10 +27,35 @@ from openpyxl.styles import Font
 
 from ammtc_tracker.spreadsheets import spreadsheet_cell
 from reports.exports.text import xml_safe
+from reports.models import ProgressReport
 
-# Rows per chunk of the streamed CSV: big enough that the response is not thousands of tiny
+# What a row is made of, as ``values_list`` names the fields of a report and of an indicator
+# value (the latter without its ``report_id``, which ``reports.downloads`` groups by).
+REPORT_FIELDS = (
+    "id",
+    "cycle__title",
+    "activity__code",
+    "activity__title",
+    "activity__priority_area__number",
+    "activity__priority_area__title",
+    "party__name",
+    "status",
+    "implementation_status",
+    "percent_complete",
+    "is_late",
+    "submitted_at",
+    "reviewed_at",
+    "updated_at",
+    "achievements",
+    "challenges",
+    "next_steps",
+)
+VALUE_FIELDS = ("indicator__name", "indicator__unit", "value", "note")
+NO_VALUE = (None, None, None, None)
+
+# Reports per chunk of the streamed CSV: big enough that the response is not thousands of tiny
 # writes, small enough that memory stays flat.
-CSV_ROWS_PER_CHUNK = 200
+CSV_REPORTS_PER_CHUNK = 200
 
 
 def header():
@@ -56,38 +83,43 @@ def header():
     ]
 
 
-def rows(reports):
+def rows(records):
     """Lists of typed values (str, int, Decimal, bool, datetime, None), one per indicator value."""
-    for report in reports:
-        common = _report_values(report)
-        values = list(report.indicator_values.all())
-        if not values:
-            yield [*common, None, None, None, None]
-        for item in values:
-            indicator = item.indicator
-            yield [*common, indicator.name, indicator.unit, item.value, item.note]
+    for common, values in _typed(records):
+        for value in values or (NO_VALUE,):
+            yield [*common, *value]
 
 
-def _report_values(report):
-    area = report.activity.priority_area
-    return [
-        report.pk,
-        report.cycle.title,
-        report.activity.code,
-        report.activity.title,
-        f"{area.number}. {area.title}",
-        report.party.name,
-        report.get_status_display(),
-        report.get_implementation_status_display() if report.implementation_status else None,
-        report.percent_complete,
-        report.is_late,
-        _local(report.submitted_at),
-        _local(report.reviewed_at),
-        _local(report.updated_at),
-        report.achievements,
-        report.challenges,
-        report.next_steps,
-    ]
+def _typed(records):
+    """Each report's own cells as typed values (computed once per report, whatever the number
+    of its indicator values), with its indicator values."""
+    statuses = {value: str(label) for value, label in ProgressReport.Status.choices}
+    implementations = {value: str(label) for value, label in ProgressReport.Implementation.choices}
+    zone = timezone.get_current_timezone()
+
+    def local(moment):
+        return moment.astimezone(zone).replace(tzinfo=None) if moment else None
+
+    for report, values in records:
+        pk, cycle, code, title, area_number, area_title, party, status, *rest = report
+        implementation, percent, is_late, submitted, reviewed, updated, *texts = rest
+        common = [
+            pk,
+            cycle,
+            code,
+            title,
+            f"{area_number}. {area_title}",
+            party,
+            statuses[status],
+            implementations.get(implementation),
+            percent,
+            is_late,
+            local(submitted),
+            local(reviewed),
+            local(updated),
+            *texts,
+        ]
+        yield common, values
 
 
 def _local(moment):
@@ -95,16 +127,21 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def csv_chunks(reports):
+def csv_chunks(records):
     """The CSV as a stream of bytes: UTF-8 with a byte-order mark (spreadsheets then read the
     accents right), a header row, then the rows, a chunk at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header())
     yield ("\ufeff" + _drain(buffer)).encode("utf-8")
-    for number, row in enumerate(rows(reports), start=1):
-        writer.writerow([csv_cell(value) for value in row])
-        if number % CSV_ROWS_PER_CHUNK == 0:
+    empty = ["", "", "", ""]
+    for number, (common, values) in enumerate(_typed(records), start=1):
+        common = [csv_cell(value) for value in common]
+        if not values:
+            writer.writerow(common + empty)
+        for value in values:
+            writer.writerow(common + [csv_cell(cell) for cell in value])
+        if number % CSV_REPORTS_PER_CHUNK == 0:
             yield _drain(buffer).encode("utf-8")
     yield _drain(buffer).encode("utf-8")
 
@@ -130,7 +167,7 @@ def csv_cell(value):
     return spreadsheet_cell(value)
 
 
-def xlsx_bytes(reports):
+def xlsx_bytes(records):
     """The XLSX file: one sheet, bold frozen header; numbers, booleans and times typed.
 
     openpyxl's write-only mode keeps a row at a time in memory, not the whole sheet.
@@ -140,7 +177,7 @@ def xlsx_bytes(reports):
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_bold(sheet, title, bold) for title in header()])
-    for row in rows(reports):
+    for row in rows(records):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
