@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.db.models import (
@@ -414,13 +414,16 @@ def changes_between(cycle, previous, user, *, include_pending=False):
         return {(row[0], row[1]): row[2:] for row in reports.values_list(*columns)}
 
     now, before = said(cycle), said(previous)
-    changes = [_change(now.get(key), before.get(key)) for key in now.keys() | before.keys()]
+    party_name = _party_name_once()
+    changes = [
+        _change(now.get(key), before.get(key), party_name) for key in now.keys() | before.keys()
+    ]
     return sorted(
         changes, key=lambda change: (change.area_number, change.activity_code, change.party_code)
     )
 
 
-def _change(now, before):
+def _change(now, before, name_of):
     code, title, area, party, party_name, status, status_now, percent_now = now or (
         *before[:5],
         None,
@@ -446,7 +449,7 @@ def _change(now, before):
         percent_before=percent_before,
         percent_now=percent_now,
         area_number=area,
-        party_name=names.party_name(party, party_name),
+        party_name=name_of(party, party_name),
         is_pending=status == Status.SUBMITTED,
     )
 
@@ -562,11 +565,18 @@ def activity_rows(cycle, user, *, include_pending=False):
 
 def _party_names(through):
     by_activity = {}
+    party_name = _party_name_once()
     for activity_id, code, name in through.order_by("party__name").values_list(
         "activity_id", "party__code", "party__name"
     ):
-        by_activity.setdefault(activity_id, []).append(names.party_name(code, name))
+        by_activity.setdefault(activity_id, []).append(party_name(code, name))
     return by_activity
+
+
+def _party_name_once():
+    """``names.party_name`` remembered for one figure: a figure of thousands of rows names the
+    same few parties, and a translation looked up per row was a tenth of a document's time."""
+    return lru_cache(maxsize=None)(names.party_name)
 
 
 def _indicators(in_plan):
@@ -588,7 +598,8 @@ def _party_reports(cycle, user, include_pending, indicators):
         report__in=reports.values("id")
     ).values_list("report_id", "indicator_id", "value", "note"):
         values[(report_id, indicator_id)] = (value, note)
-    labels = dict(Implementation.choices)
+    labels = {value: str(label) for value, label in Implementation.choices}
+    party_name = _party_name_once()
     by_activity = {}
     for row in reports.order_by("activity_id", "party__name").values_list(
         "activity_id",
@@ -605,7 +616,7 @@ def _party_reports(cycle, user, include_pending, indicators):
         "submitted_at",
     ):
         activity_id, pk, *fields = row
-        fields[1] = names.party_name(fields[0], fields[1])
+        fields[1] = party_name(fields[0], fields[1])
         readings = tuple(
             replace(indicator, **_reading(values.get((pk, indicator.indicator_id))))
             for indicator in indicators.get(activity_id, ())
@@ -614,7 +625,7 @@ def _party_reports(cycle, user, include_pending, indicators):
         report = PartyReport(
             pk,
             *fields[:4],
-            str(labels.get(implementation, "")),
+            labels.get(implementation, ""),
             *fields[4:],
             readings=readings,
         )

@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.exports.text import (
-    change_label,
+    change_labels,
     indicator_heading,
     party_label,
     reading_text,
-    workflow_label,
+    workflow_labels,
+    yes_no,
 )
 
 
@@ -34,19 +35,30 @@ def activity_table(document, areas=None):
         _("Late"),
         _("Indicator values"),
     ]
+    labels = _RowLabels()
     rows = []
     for area in areas if areas is not None else document.areas:
         for activity in area.activities:
-            rows.extend(_activity_rows(activity))
+            rows.extend(_activity_rows(activity, labels))
     return header, rows
 
 
-def _activity_rows(activity):
+class _RowLabels:
+    """The words repeated on every row, translated once per table: a translation looked up per
+    cell was a tenth of a long document's time."""
+
+    def __init__(self):
+        self.yes_no = yes_no()
+        self.workflow = workflow_labels()
+        self.no_report = _("no report")
+
+
+def _activity_rows(activity, labels):
     plan = [
         activity.area_number,
         activity.code,
         activity.title,
-        _("yes") if activity.is_sample else _("no"),
+        labels.yes_no[activity.is_sample],
         ", ".join(activity.leads),
         ", ".join(activity.participants),
     ]
@@ -54,14 +66,14 @@ def _activity_rows(activity):
         [
             *plan,
             party_label(report),
-            workflow_label(report),
+            labels.workflow[report.is_pending],
             report.implementation_label,
             report.percent_complete,
             report.achievements,
             report.challenges,
             report.next_steps,
             _local(report.submitted_at),
-            _("yes") if report.is_late else _("no"),
+            labels.yes_no[report.is_late],
             "; ".join(
                 f"{indicator_heading(reading)}: {reading_text(reading)}"
                 for reading in report.readings
@@ -70,7 +82,7 @@ def _activity_rows(activity):
         for report in activity.reports
     ]
     missing = activity.not_reported_by or ([] if activity.reports else [""])
-    rows += [[*plan, party, _("no report"), *[None] * 8] for party in missing]
+    rows += [[*plan, party, labels.no_report, *[None] * 8] for party in missing]
     return rows
 
 
@@ -130,6 +142,7 @@ def indicator_table(document):
         _("Value"),
         _("Note"),
     ]
+    workflow = workflow_labels()
     rows = [
         [
             activity.code,
@@ -139,7 +152,7 @@ def indicator_table(document):
             reading.baseline,
             reading.target,
             report.party_name,
-            workflow_label(report),
+            workflow[report.is_pending],
             reading.value,
             reading.note,
         ]
@@ -190,6 +203,7 @@ def rate_table(document):
 
 def change_table(document):
     labels = document.status_labels
+    kinds = change_labels()
     header = [
         _("Priority area"),
         _("Code"),
@@ -208,7 +222,7 @@ def change_table(document):
             change.activity_code,
             change.activity_title,
             party_label(change),
-            change_label(change.kind),
+            kinds[change.kind],
             labels.get(change.status_before, ""),
             labels.get(change.status_now, ""),
             change.percent_before,

@@ -33,7 +33,17 @@ def percent(value):
 
 def workflow_label(report):
     """How a counted report is marked wherever it appears."""
-    return _("pending review") if report.is_pending else _("accepted")
+    return workflow_labels()[report.is_pending]
+
+
+def workflow_labels():
+    """``workflow_label`` by ``is_pending``, translated once for a table of many rows."""
+    return {True: _("pending review"), False: _("accepted")}
+
+
+def yes_no():
+    """The words for a true and a false cell, translated once for a table of many rows."""
+    return {True: _("yes"), False: _("no")}
 
 
 def party_label(item):
@@ -91,6 +101,11 @@ CHANGE_LABELS = {
 
 def change_label(kind):
     return CHANGE_LABELS[kind]()
+
+
+def change_labels():
+    """``change_label`` of every kind, translated once for a table of many rows."""
+    return {kind: label() for kind, label in CHANGE_LABELS.items()}
 
 
 def key_point_line(point, text):
