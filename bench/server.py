@@ -1,5 +1,5 @@
-"""The production server under test: gunicorn as deployed, 2 sync workers, persistent
-connections."""
+"""The production server under test: gunicorn as deployed (deploy/gunicorn.conf.py), 2 workers,
+persistent database connections."""
 
 import os
 import signal

@@ -84,6 +84,22 @@ def test_a_pending_report_is_marked_wherever_it_appears(document_of):
     assert "each of the latter is marked “pending review”" in text
 
 
+def test_the_senior_officials_get_every_change_after_the_counts(document_of):
+    """The long parts (activities, every change) are written into the file as text: they read
+    back as real paragraphs and tables, in their place, with nothing left of the markers."""
+    word = read(document_of("technical", include_pending=True))
+    blocks = list(word.iter_inner_content())
+    tables = [
+        [[cell.text for cell in row.cells] for row in block.rows]
+        for block in blocks
+        if isinstance(block, Table)
+    ]
+    changes = next(table for table in tables if table[0][:3] == ["Activity", "Party", "Change"])
+    assert ["1.1 Activity 1.1", "Japan (pending review)"] in [row[:2] for row in changes[1:]]
+    assert tables.index(changes) < len(tables) - 1  # the compliance annex follows
+    assert not any("ammtc-bulk" in p.text for p in word.paragraphs)
+
+
 def test_an_activity_without_a_report_says_so(document_of):
     word = read(document_of("technical"))
     texts = [p.text for p in word.paragraphs]
