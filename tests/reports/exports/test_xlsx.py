@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from reports.exports import render
 from reports.figures import reporting_rate, status_by_area
+from reports.models import ProgressReport
 from tests.reports.conftest import FORMULA
 
 
@@ -127,3 +128,17 @@ def test_the_ministers_workbook_has_the_key_points(document_of):
         (5, "key achievement", "5.1", "Venue booked."),
         (5, "key challenge", "5.1", "Funding arrived late."),
     ]
+
+
+def test_a_reports_text_reads_back_as_written(document_of):
+    """The area sheets' rows are written as text, not through openpyxl's cells: line breaks, a
+    carriage return, tabs, markup, ampersands, surrounding spaces and a control character an
+    Office file cannot hold all come back as the official wrote them (less the latter)."""
+    ProgressReport.objects.filter(achievements="Venue booked.").update(
+        achievements=" Venue booked.\r\nDates:\t1-2 May & <after> the rains\x07 "
+    )
+    book = read(document_of("technical"))
+    data = rows(book["5 Trafficking in persons"])[1:]
+    assert data[0][10] == " Venue booked.\r\nDates:\t1-2 May & <after> the rains "
+    assert book["5 Trafficking in persons"]["N2"].number_format == "yyyy-mm-dd hh:mm"
+    assert data[0][14] in ("yes", "no")
