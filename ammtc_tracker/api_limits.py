@@ -1,13 +1,13 @@
-"""Page size, request rates, body parsing and format choice of the API. Kept apart from ``api.py``
-because DRF imports these while it is itself being imported."""
+"""Page size, the anonymous limit checked before permissions, body parsing and format choice of
+the API. Kept apart from ``api.py`` because DRF imports these while it is itself being imported."""
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, parsers, permissions, throttling
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from ammtc_tracker.paging import COUNT_LIMIT, EstimatingPaginator
+from ammtc_tracker.throttles import AnonThrottle
 
 COUNT_DESCRIPTION = _(
     "How many results the query has: exact up to %(limit)d, above that the database's "
@@ -97,46 +97,6 @@ class JSONParser(parsers.JSONParser):
 def client_ip(request):
     """The client's address, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT says."""
     return throttling.BaseThrottle().get_ident(request)
-
-
-class UserThrottle(throttling.UserRateThrottle):
-    """Per-user limit (429 with Retry-After), read from settings on each request."""
-
-    def get_rate(self):
-        return settings.API_THROTTLE_RATE
-
-
-class AnonThrottle(throttling.AnonRateThrottle):
-    """Per-address limit for requests without credentials."""
-
-    def get_rate(self):
-        return settings.API_ANON_THROTTLE_RATE
-
-
-class FailedTokenThrottle(throttling.SimpleRateThrottle):
-    """Counts failed token attempts per address; past the limit, every token attempt from it is
-    refused (429) until old failures age out, so keys cannot be guessed at speed."""
-
-    scope = "failed-token"
-
-    def get_rate(self):
-        return settings.API_FAILED_TOKEN_RATE
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def check(self, request):
-        """Raise Throttled if this address has failed too often lately."""
-        self.key = self.get_cache_key(request, None)
-        self.history = self.cache.get(self.key, [])
-        self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        if len(self.history) >= self.num_requests:
-            raise exceptions.Throttled(self.wait())
-
-    def record_failure(self):
-        self.throttle_success()
 
 
 class IsAuthenticated(permissions.IsAuthenticated):

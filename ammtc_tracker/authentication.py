@@ -2,8 +2,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from ammtc_tracker.api_limits import FailedTokenThrottle
 from ammtc_tracker.models import ApiToken
+from ammtc_tracker.throttles import FailedTokenThrottle
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

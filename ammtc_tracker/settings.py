@@ -240,15 +240,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # local memory (one per process) only in development and tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's RedisCache, keeping one client object instead of building one per operation.
+    CACHES = {"default": {"BACKEND": "ammtc_tracker.cache.RedisCache", "LOCATION": REDIS_URL}}
 elif LOCAL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "ammtc_tracker.cache.DatabaseCache",
             "LOCATION": "ammtc_cache",
         }
     }
@@ -435,8 +434,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "ammtc_tracker.api_limits.UserThrottle",
-        "ammtc_tracker.api_limits.AnonThrottle",
+        "ammtc_tracker.throttles.UserThrottle",
+        "ammtc_tracker.throttles.AnonThrottle",
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "ammtc_tracker.api.AutoSchema",

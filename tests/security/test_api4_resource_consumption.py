@@ -1,13 +1,17 @@
 """API4:2023 Unrestricted resource consumption: body size, files per request, page size, list
 lengths, nesting depth and request rates, each refused early with a 4xx in the documented shape."""
 
+import datetime
 import json
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -149,13 +153,46 @@ def test_json_nested_10000_levels_is_a_400(api_as, official_id, world):
     assert response.json() == {"detail": "JSON parse error - nested too deeply.", "errors": {}}
 
 
+# Throttle windows are whole hours (minutes, ...) of the clock: tests that depend on where in the
+# window a request falls fix the time.
+AN_HOUR = datetime.datetime(2030, 1, 7, 10, 0, tzinfo=datetime.UTC)
+
+
+def at(minutes=0, seconds=0):
+    moment = AN_HOUR + datetime.timedelta(minutes=minutes, seconds=seconds)
+    return time_machine.travel(moment, tick=False)
+
+
 def test_each_user_is_throttled(settings, api_as, reader, reference):
     settings.API_THROTTLE_RATE = "5/hour"
     client = api_as(reader)
-    assert [client.get("/api/v1/parties/").status_code for _ in range(5)] == [200] * 5
-    response = client.get("/api/v1/parties/")
-    assert response.status_code == 429
-    assert int(response["Retry-After"]) > 3000
+    with at(seconds=5):
+        assert [client.get("/api/v1/parties/").status_code for _ in range(5)] == [200] * 5
+        response = client.get("/api/v1/parties/")
+        assert response.status_code == 429
+        # The rest of the hour, and a fifth of the next, by when one of the five has aged out.
+        assert int(response["Retry-After"]) == 3595 + 720
+        assert api_as(reader).get("/api/v1/parties/").status_code == 429  # per user, any token
+
+
+def test_retry_after_says_when_the_next_request_passes(settings, api_as, reader, reference):
+    """Requests of the previous window count in proportion to how much of it is within the last
+    hour; a refused request does not count, and one made when Retry-After says passes."""
+    settings.API_THROTTLE_RATE = "4/hour"
+    client = api_as(reader)
+    with at(minutes=0):
+        assert [client.get("/api/v1/parties/").status_code for _ in range(4)] == [200] * 4
+    with at(minutes=80):
+        # The four of 10:00-11:00 weigh 2/3, rounded up to 3: one more request fits.
+        assert client.get("/api/v1/parties/").status_code == 200
+        refused = client.get("/api/v1/parties/")
+        assert refused.status_code == 429
+        # At 11:30 the four weigh 2, which leaves room for a second request of this hour.
+        assert refused["Retry-After"] == "600"
+    with at(minutes=90, seconds=-1):
+        assert client.get("/api/v1/parties/").status_code == 429
+    with at(minutes=90):
+        assert client.get("/api/v1/parties/").status_code == 200
 
 
 def redis_url():
@@ -177,7 +214,7 @@ def test_throttle_counts_live_in_redis_where_every_server_sees_them(settings, re
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ammtc_tracker.cache.RedisCache",
             "LOCATION": redis_url(),
             "KEY_PREFIX": prefix,
         }
@@ -189,10 +226,50 @@ def test_throttle_counts_live_in_redis_where_every_server_sees_them(settings, re
         assert [first_server.get("/api/v1/parties/").status_code for _ in range(3)] == [200] * 3
         import redis
 
-        keys = redis.Redis.from_url(redis_url()).keys(f"{prefix}:*throttle_user_{reader.pk}")
-        assert len(keys) == 1
+        keys = redis.Redis.from_url(redis_url()).keys(f"{prefix}:*throttle_user_{reader.pk}:*")
+        assert len(keys) == 1  # one counter, for the current window
         caches["default"].close()  # a new connection, as another server would have
         second_server = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
         assert second_server.get("/api/v1/parties/").status_code == 429
+    finally:
+        caches["default"].clear()
+
+
+def test_throttle_counts_in_the_database_cache_last_the_whole_window(settings, api_as, reader):
+    """Production without Redis keeps the counts in the database cache, whose incr in Django
+    gave the count the default timeout of five minutes: after a pause the limit started over."""
+    settings.CACHES = {
+        "default": {"BACKEND": "ammtc_tracker.cache.DatabaseCache", "LOCATION": "test_cache"}
+    }
+    call_command("createcachetable")
+    settings.API_THROTTLE_RATE = "3/hour"
+    client = api_as(reader)
+    with at(minutes=1):
+        assert [client.get("/api/v1/parties/").status_code for _ in range(3)] == [200] * 3
+    with at(minutes=20):
+        assert client.get("/api/v1/parties/").status_code == 429
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_concurrent_requests_cannot_pass_the_limit(settings, db):
+    """Many threads at once, as gunicorn's workers and threads are: with DRF's list of request
+    times each read the same list and wrote back its own, and requests passed the limit."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ammtc_tracker.cache.RedisCache",
+            "LOCATION": redis_url(),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.API_ANON_THROTTLE_RATE = "40/hour"
+
+    def hammer(_thread):
+        client = APIClient(REMOTE_ADDR="198.51.100.20")
+        return [client.get("/api/v1/reports/").status_code for _ in range(15)]
+
+    try:
+        with at(minutes=30), ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = [status for thread in pool.map(hammer, range(8)) for status in thread]
+        assert sorted(statuses) == [401] * 40 + [429] * 80
     finally:
         caches["default"].clear()
