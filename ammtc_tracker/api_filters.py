@@ -14,6 +14,7 @@ from django_filters import fields
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as drf_filters
 
 # The largest id a database column holds: a larger value is a 400, not an overflow (500).
 MAX_ID = 2**63 - 1
@@ -120,3 +121,22 @@ class FilterBackend(filters.DjangoFilterBackend):
     """Builds the FilterSet of a view's ``filterset_fields`` from the strict one above."""
 
     filterset_base = FilterSet
+
+
+class OrderingFilter(drf_filters.OrderingFilter):
+    """DRF's ordering, where a view's ``ordering_sources`` maps a field clients order by to the
+    column that holds its order: an activity's ``code`` sorts by its ``sort_key`` (1.2 before
+    1.10), not as text."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        sources = getattr(view, "ordering_sources", {})
+        if not ordering or not sources:
+            return ordering
+        return [_ordering_source(term, sources) for term in ordering]
+
+
+def _ordering_source(term, sources):
+    descending = term.startswith("-")
+    source = sources.get(term.removeprefix("-"), term.removeprefix("-"))
+    return f"-{source}" if descending else source

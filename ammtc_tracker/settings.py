@@ -431,7 +431,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "ammtc_tracker.api_filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "ammtc_tracker.api_filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "ammtc_tracker.throttles.UserThrottle",

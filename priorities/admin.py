@@ -90,7 +90,7 @@ class IndicatorInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(HistoryAdmin):
     list_display = [
-        "code",
+        "code_in_order",
         "title",
         "priority_area",
         "leads",
@@ -111,6 +111,10 @@ class ActivityAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("lead_parties")
+
+    @admin.display(description=_("code"), ordering="sort_key")
+    def code_in_order(self, activity):
+        return activity.code
 
     @admin.display(description=_("lead parties"))
     def leads(self, activity):

@@ -54,12 +54,13 @@ class ActivityViewSet(RowsListMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet
     queryset = (
         Activity.objects.select_related("priority_area")
         .prefetch_related("lead_parties", "participating_parties", "indicators")
-        .order_by("priority_area__number", "code", "id")
+        .order_by("sort_key", "id")
     )
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     search_fields = ["code", "title"]
     ordering_fields = ["code", "title", "planned_start", "planned_end"]
+    ordering_sources = {"code": "sort_key"}
 
     def page_values(self, activities):
         return activity_values(activities)

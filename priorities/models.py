@@ -4,7 +4,7 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
@@ -340,14 +340,37 @@ class PriorityArea(models.Model):
         return [line.strip() for line in self.focus.splitlines() if line.strip()]
 
 
+# The widest number a code can hold: codes have at most 20 characters and at least one dot.
+CODE_NUMBER_WIDTH = 18
+
+
+def code_sort_key(code):
+    """The key that puts activity codes in the plan's order, 1.2 before 1.10: each number
+    zero-padded to the same width, so that comparing keys as text compares the numbers
+    (``"1.10"`` -> ``"000000000000000001.000000000000000010"``). Stored on ``Activity.sort_key``
+    for the database to sort on; Python sorts of codes use it too."""
+    return ".".join(part.zfill(CODE_NUMBER_WIDTH) for part in code.split("."))
+
+
 class ActivityQuerySet(models.QuerySet):
     def for_party(self, party):
-        """Activities the party leads or takes part in (subqueries, so no row is doubled)."""
-        leads = Activity.lead_parties.through.objects.filter(party=party)
-        takes_part = Activity.participating_parties.through.objects.filter(party=party)
-        return self.filter(
-            Q(pk__in=leads.values("activity_id")) | Q(pk__in=takes_part.values("activity_id"))
+        """Activities the party leads or takes part in. EXISTS per activity (one probe of each
+        link table's unique index) rather than IN lists of ids: a page of a list in the plan's
+        order then reads activities through the order's index and stops after its rows."""
+        leads = Activity.lead_parties.through.objects.filter(activity_id=OuterRef("pk"))
+        takes_part = Activity.participating_parties.through.objects.filter(
+            activity_id=OuterRef("pk")
         )
+        return self.filter(
+            Exists(leads.filter(party=party)) | Exists(takes_part.filter(party=party))
+        )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Sets each activity's ``sort_key`` as ``save()`` does."""
+        objs = list(objs)
+        for activity in objs:
+            activity.sort_key = code_sort_key(activity.code)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Activity(models.Model):
@@ -386,6 +409,8 @@ class Activity(models.Model):
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
+    # Derived from the code on every save and bulk create: the plan's order (code_sort_key).
+    sort_key = models.CharField(max_length=200, editable=False, default="")
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,
@@ -393,13 +418,22 @@ class Activity(models.Model):
     )
 
     # Who leads and who takes part decides who must report: a change to either is recorded too.
-    history = HistoricalRecords(m2m_fields=[lead_parties, participating_parties])
+    history = HistoricalRecords(
+        m2m_fields=[lead_parties, participating_parties], excluded_fields=["sort_key"]
+    )
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["priority_area__number", "code"]
+        # A code starts with its priority area's number (clean()): its key orders the areas too.
+        ordering = ["sort_key", "id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # A page of a list in the plan's order reads these and stops after its rows (issue 14):
+        # every activity (the API list), and one plan's (its page, My reporting, the documents).
+        indexes = [
+            models.Index(fields=["sort_key", "id"], name="activity_order_idx"),
+            models.Index(fields=["work_plan", "sort_key", "id"], name="activity_plan_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["work_plan", "code"],
@@ -420,6 +454,10 @@ class Activity(models.Model):
 
     def save(self, *args, **kwargs):
         self._derive_work_plan()
+        self.sort_key = code_sort_key(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
         super().save(*args, **kwargs)
 
     def clean(self):

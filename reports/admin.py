@@ -125,7 +125,7 @@ class ProgressReportAdmin(ReadOnlyHistoryMixin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("activity"), ordering="activity__code")
+    @admin.display(description=_("activity"), ordering="activity__sort_key")
     def activity_code(self, report):
         if report.activity.is_sample:
             return format_html(

@@ -32,7 +32,7 @@ from django.db.models import (
 from django.utils.translation import get_language
 
 from priorities import names
-from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan
+from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan, code_sort_key
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
 
 Status = ProgressReport.Status
@@ -250,6 +250,7 @@ def expected_reports(cycle):
     through the compliance matrix; ``compliance_rows`` adds the state of each report."""
     columns = {
         "activity_code": F("activity__code"),
+        "activity_sort_key": F("activity__sort_key"),
         "priority_area": F("activity__priority_area__number"),
         "party_code": F("party__code"),
     }
@@ -258,7 +259,7 @@ def expected_reports(cycle):
         for role, pairs in _expected_pairs_of(cycle, party=None, area=None)
     )
     return leads.union(participants, all=True).order_by(
-        "priority_area", "activity_code", "activity_id", "role", "party_code"
+        "activity_sort_key", "activity_id", "role", "party_code"
     )
 
 
@@ -312,7 +313,7 @@ def _expected_pairs(cycle):
         *columns
     )
     pairs = [(*row, "lead") for row in leads] + [(*row, "participant") for row in takes_part]
-    pairs.sort(key=lambda pair: (pair[2], pair[1], pair[0], pair[5] != "lead", pair[4]))
+    pairs.sort(key=lambda pair: (code_sort_key(pair[1]), pair[0], pair[5] != "lead", pair[4]))
     return pairs
 
 
@@ -419,7 +420,7 @@ def changes_between(cycle, previous, user, *, include_pending=False):
         _change(now.get(key), before.get(key), party_name) for key in now.keys() | before.keys()
     ]
     return sorted(
-        changes, key=lambda change: (change.area_number, change.activity_code, change.party_code)
+        changes, key=lambda change: (code_sort_key(change.activity_code), change.party_code)
     )
 
 
@@ -529,7 +530,7 @@ def activity_rows(cycle, user, *, include_pending=False):
     reports = _party_reports(cycle, user, include_pending, indicators)
     activities = (
         Activity.objects.filter(work_plan_id=cycle.work_plan_id)
-        .order_by("priority_area__number", "code")
+        .order_by("sort_key", "id")
         .values_list(
             "id",
             "code",
@@ -747,7 +748,7 @@ def key_points(
         .order_by(
             "activity__priority_area__number",
             F("percent_complete").desc(nulls_last=True),
-            "activity__code",
+            "activity__sort_key",
             "id",
         )
         .values_list(
@@ -806,7 +807,7 @@ def _behind(candidates, per_area):
         if point.implementation_status in BEHIND and taken[point.area_number] < per_area:
             taken[point.area_number] += 1
             chosen.append(point)
-    return sorted(chosen, key=lambda point: (point.area_number, point.activity_code))
+    return sorted(chosen, key=lambda point: (point.area_number, code_sort_key(point.activity_code)))
 
 
 @dataclass(frozen=True)
@@ -1056,7 +1057,7 @@ def compliance_matrix(cycle, user, *, party=None, area=None, offset=0, limit=Non
     expected = _expected_pairs_of(cycle, party=party, area=area)
     activities = (
         Activity.objects.filter(_any_of(expected, "activity_id"))
-        .order_by("priority_area__number", "code", "id")
+        .order_by("sort_key", "id")
         .values_list(
             "id",
             "code",

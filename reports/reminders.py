@@ -110,7 +110,7 @@ def outstanding_by_party(cycle):
     )
     columns = (
         "party_id",
-        "activity__priority_area__number",
+        "activity__sort_key",  # the plan's order of the codes
         "activity__code",
         "activity__title",
         "party__name",
@@ -124,7 +124,7 @@ def outstanding_by_party(cycle):
             .values_list(*columns, "state")
         )
     by_party = {}
-    for party, _area, code, title, name, state in sorted(set(rows)):
+    for party, _order, code, title, name, state in sorted(set(rows)):
         by_party.setdefault(party, []).append(Outstanding(code, title, name, state))
     return by_party
 

@@ -82,7 +82,7 @@ def my_reporting(request):
             .prefetch_related(
                 "lead_parties", Prefetch("reports", queryset=reports, to_attr="party_reports")
             )
-            .order_by("priority_area__number", "code", "id")
+            .order_by("sort_key", "id")
         )
         # A page at a time: a party may take part in thousands of activities across the plans.
         page = Paginator(activities, MY_REPORTING_PAGE).get_page(request.GET.get("page"))
@@ -387,7 +387,7 @@ def activity_list(request):
         .only("activity_id", "party__code", "party__name")
         .order_by("party__name")
     )
-    activities = activities.order_by("priority_area__number", "code", "id").prefetch_related(
+    activities = activities.order_by("sort_key", "id").prefetch_related(
         "lead_parties",
         "participating_parties",
         Prefetch("reports", queryset=accepted, to_attr="accepted_reports"),

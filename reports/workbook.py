@@ -190,7 +190,7 @@ def _party_activities(party, cycle):
         .filter(work_plan_id=cycle.work_plan_id)
         .select_related("priority_area")
         .prefetch_related(Prefetch("indicators", queryset=indicators))
-        .order_by("priority_area__number", "code")
+        .order_by("sort_key", "id")
     )
 
 
