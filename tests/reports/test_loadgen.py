@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from priorities.models import Activity
+from priorities.models import Activity, code_sort_key
 from reports.models import ProgressReport, ReportingCycle, ReportTransition
 from tests.factories import make_report
 
@@ -115,3 +115,11 @@ def test_refused_when_load_data_is_there_already(generated):
     with pytest.raises(CommandError, match="already holds generated load data"):
         call_command("generate_load_data", "--scale", SCALE, stderr=StringIO())
     assert ProgressReport.objects.count() == reports
+
+
+def test_generated_activities_sort_in_the_plans_order(generated):
+    """bulk_create stores each activity's sort key, so the lists put 1.1.2 before 1.1.10."""
+    activities = list(Activity.objects.values_list("code", "sort_key"))
+    assert all(key == code_sort_key(code) for code, key in activities)
+    codes = list(Activity.objects.values_list("code", flat=True))
+    assert codes == sorted(codes, key=lambda code: [int(n) for n in code.split(".")])
