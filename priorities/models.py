@@ -4,7 +4,7 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
@@ -354,15 +354,16 @@ def code_sort_key(code):
 
 class ActivityQuerySet(models.QuerySet):
     def for_party(self, party):
-        """Activities the party leads or takes part in. EXISTS per activity (one probe of each
-        link table's unique index) rather than IN lists of ids: a page of a list in the plan's
-        order then reads activities through the order's index and stops after its rows."""
-        leads = Activity.lead_parties.through.objects.filter(activity_id=OuterRef("pk"))
-        takes_part = Activity.participating_parties.through.objects.filter(
-            activity_id=OuterRef("pk")
-        )
+        """Activities the party leads or takes part in (subqueries, so no row is doubled).
+
+        IN, not EXISTS: PostgreSQL hashes the party's ids either way and, in the plan's order,
+        still stops after a page's rows (activity_plan_order_idx); but it costs an OR of EXISTS
+        per row (166,000 against 1,200 at 50x), which turns on JIT compilation and made the
+        count of My reporting's pages 15 ms instead of 8 (issue 14)."""
+        leads = Activity.lead_parties.through.objects.filter(party=party)
+        takes_part = Activity.participating_parties.through.objects.filter(party=party)
         return self.filter(
-            Exists(leads.filter(party=party)) | Exists(takes_part.filter(party=party))
+            Q(pk__in=leads.values("activity_id")) | Q(pk__in=takes_part.values("activity_id"))
         )
 
     def bulk_create(self, objs, *args, **kwargs):

@@ -1,7 +1,8 @@
-"""The plans PostgreSQL chooses for a page of each report list, at a generated scale.
+"""The plans PostgreSQL chooses for a page of each report and activity list, at a generated scale.
 
-A page of a list must not read the whole reports table: with an index that matches the list's
-filter and order, the plan stops after the page's rows. Run alone with ``pytest -m explain``.
+A page of a list must not read the whole reports table, nor sort every activity: with an index
+that matches the list's filter and order, the plan stops after the page's rows. Run alone with
+``pytest -m explain``.
 """
 
 import json
@@ -12,10 +13,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ammtc_tracker.models import User
 from reports.models import ReportingCycle
 
 SCALE = "1"  # about 5,000 reports: enough for an index to beat a scan for a page of 100
+ACTIVITIES_SCALE = "5"  # 1,000 activities, for the same reason
 REPORTS_TABLE = "reports_progressreport"
+ACTIVITIES_TABLE = "priorities_activity"
 
 pytestmark = [
     pytest.mark.explain,
@@ -42,15 +46,23 @@ def scans_of_reports(plan, *, bounded=False):
     return found
 
 
-def page_queries(client, url):
-    """The statements that read a page of reports (a LIMIT on the reports table)."""
+def page_queries(client, url, table=REPORTS_TABLE):
+    """The statements that read a page of ``table``'s rows (a LIMIT on it)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200, url
     return [
         query["sql"]
         for query in queries
-        if f'FROM "{REPORTS_TABLE}"' in query["sql"] and " LIMIT " in query["sql"]
+        if f'FROM "{table}"' in query["sql"] and " LIMIT " in query["sql"]
     ]
+
+
+def sorts(plan):
+    """The Sort nodes of a plan: each reads all of its input before giving the first row."""
+    found = [plan] if plan.get("Node Type") in {"Sort", "Incremental Sort"} else []
+    for child in plan.get("Plans", []):
+        found += sorts(child)
+    return found
 
 
 def explain(sql):
@@ -60,12 +72,23 @@ def explain(sql):
     return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
 
 
-@pytest.fixture
-def generated(db):
-    call_command("generate_load_data", "--scale", SCALE, stdout=StringIO(), stderr=StringIO())
+def generate(scale):
+    """The latest cycle of data generated at ``scale``, with fresh statistics for the planner."""
+    call_command("generate_load_data", "--scale", scale, stdout=StringIO(), stderr=StringIO())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return ReportingCycle.objects.filter(title__endswith="(load data)").latest("opens_on")
+
+
+@pytest.fixture
+def generated(db):
+    return generate(SCALE)
+
+
+@pytest.fixture
+def generated_activities(db):
+    """1,000 activities: at 1x (200), half of them in a page of 100 is sorted more cheaply."""
+    return generate(ACTIVITIES_SCALE)
 
 
 def scanning(lists):
@@ -103,4 +126,28 @@ def test_no_page_of_a_report_list_scans_the_reports_table(
 def test_no_page_of_the_web_report_list_scans_the_reports_table(generated, client, official_id):
     client.force_login(official_id)
     found = scanning([("official", client, "/reports/")])
+    assert not found, json.dumps(found, indent=1)
+
+
+def test_a_page_of_the_activity_lists_reads_them_in_the_plans_order_from_an_index(
+    generated_activities, api, client, reader
+):
+    """The activities API, the work-plan page and My reporting read a page in the order of
+    their sort key's index and stop after it, rather than sorting every activity (issue 14)."""
+    official = User.objects.get(username="load.jp.1")  # Japan takes part in most activities
+    client.force_login(official)
+    cycle = generated_activities
+    lists = [
+        (api(reader), "/api/v1/activities/?page_size=100"),
+        (api(reader), "/api/v1/activities/?page_size=100&page=2"),
+        (client, "/plan/activities/"),
+        (client, f"/my-reporting/?cycle={cycle.pk}"),
+    ]
+    found = {}
+    for as_user, url in lists:
+        pages = [sql for sql in page_queries(as_user, url, ACTIVITIES_TABLE) if "ORDER BY" in sql]
+        assert pages, f"no page query found for {url}"
+        for sql in pages:
+            for node in sorts(explain(sql)):
+                found.setdefault(url, []).append(f"{node['Node Type']} by {node['Sort Key']}")
     assert not found, json.dumps(found, indent=1)
