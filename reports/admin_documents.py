@@ -105,8 +105,10 @@ class DocumentsAdminMixin:
         form = self.document_form(request, obj, request.GET or None)
         cycle, include_pending = _cycle_and_pending(form)
         if cycle is not None:
-            points = figures.key_points(cycle, request.user, include_pending=include_pending)
-            form.offer_key_points(cycle, points)
+            options = {"include_pending": include_pending}
+            candidates = figures.key_point_candidates(cycle, request.user, **options)
+            points = figures.key_points(cycle, request.user, **options)
+            form.offer_key_points(cycle, candidates, points)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Prepare documents: %(object)s") % {"object": obj},

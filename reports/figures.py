@@ -28,7 +28,9 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
 from priorities import names
@@ -719,9 +721,8 @@ class KeyPoint:
 
 @dataclass(frozen=True)
 class KeyPoints:
-    """Every counted report that may be highlighted, and the ones that are."""
+    """The reports highlighted as key achievements and challenges."""
 
-    candidates: list[KeyPoint]
     achievements: list[KeyPoint]
     challenges: list[KeyPoint]
 
@@ -734,38 +735,87 @@ class KeyPoints:
 
 # The implementation statuses whose reports are a challenge to the ministers by default.
 BEHIND = (Implementation.DELAYED, Implementation.SUSPENDED)
+# The order of progress within a priority area, most first, and its reverse.
+MOST_PROGRESS = (F("percent_complete").desc(nulls_last=True), F("activity__sort_key"), F("id"))
+LEAST_PROGRESS = (
+    F("percent_complete").asc(nulls_first=True),
+    F("activity__sort_key").desc(),
+    F("id").desc(),
+)
+_KEY_POINT_COLUMNS = (
+    "id",
+    "activity__priority_area__number",
+    "activity__code",
+    "activity__title",
+    "party__name",
+    "implementation_status",
+    "percent_complete",
+    "achievements",
+    "challenges",
+    "status",
+    "party__code",
+)
+
+
+def key_point_candidates(cycle, user, *, include_pending=False):
+    """Every counted report that may be highlighted, by area and the most progress first."""
+    reports = counted_reports(cycle, user, include_pending=include_pending)
+    return _key_points(reports.order_by("activity__priority_area__number", *MOST_PROGRESS))
 
 
 def key_points(
     cycle, user, *, include_pending=False, achievements=None, challenges=None, per_area=3
 ):
     """The key achievements and challenges per priority area: those chosen by the secretariat
-    (report ids), or by default the ``per_area`` reports with the most progress and the
-    ``per_area`` delayed or suspended reports with the least. One query."""
-    labels = dict(Implementation.choices)
-    rows = (
-        counted_reports(cycle, user, include_pending=include_pending)
-        .order_by(
-            "activity__priority_area__number",
-            F("percent_complete").desc(nulls_last=True),
-            "activity__sort_key",
-            "id",
+    (report ids, in the order of ``key_point_candidates``), or by default the ``per_area``
+    reports with the most progress and the ``per_area`` delayed or suspended reports with the
+    least. Picked in SQL, so that only the highlighted reports are read."""
+    if achievements is None or challenges is None:
+        default = _default_key_points(
+            cycle, user, include_pending=include_pending, per_area=per_area
         )
-        .values_list(
-            "id",
-            "activity__priority_area__number",
-            "activity__code",
-            "activity__title",
-            "party__name",
-            "implementation_status",
-            "percent_complete",
-            "achievements",
-            "challenges",
-            "status",
-            "party__code",
-        )
+    reports = counted_reports(cycle, user, include_pending=include_pending)
+    return KeyPoints(
+        achievements=default.achievements
+        if achievements is None
+        else _picked(reports, achievements),
+        challenges=default.challenges if challenges is None else _picked(reports, challenges),
     )
-    candidates = [
+
+
+def _picked(reports, report_ids):
+    chosen = reports.filter(id__in=set(report_ids))
+    return _key_points(chosen.order_by("activity__priority_area__number", *MOST_PROGRESS))
+
+
+@cached
+def _default_key_points(cycle, user, *, include_pending, per_area):
+    """The ``per_area`` reports with achievements and the most progress, and the ``per_area``
+    delayed or suspended reports with the least progress, of each area: two queries that rank
+    the reports of each area (ROW_NUMBER) and read only the first ``per_area``."""
+    reports = counted_reports(cycle, user, include_pending=include_pending)
+    most = _first_of_each_area(reports.filter(achievements__regex=r"\S"), MOST_PROGRESS, per_area)
+    least = _first_of_each_area(
+        reports.filter(implementation_status__in=BEHIND), LEAST_PROGRESS, per_area
+    )
+    # The challenges in the plan's order; of one activity, the least progress first.
+    challenges = sorted(
+        least, key=lambda point: (point.area_number, code_sort_key(point.activity_code))
+    )
+    return KeyPoints(achievements=most, challenges=challenges)
+
+
+def _first_of_each_area(reports, order, count):
+    area = "activity__priority_area__number"
+    ranked = reports.annotate(
+        rank=Window(RowNumber(), partition_by=[F(area)], order_by=list(order))
+    )
+    return _key_points(ranked.filter(rank__lte=count).order_by(area, "rank"))
+
+
+def _key_points(reports):
+    labels = dict(Implementation.choices)
+    return [
         KeyPoint(
             *row[:4],
             names.party_name(row[10], row[4]),
@@ -774,40 +824,8 @@ def key_points(
             *row[6:9],
             is_pending=row[9] == Status.SUBMITTED,
         )
-        for row in rows
+        for row in reports.values_list(*_KEY_POINT_COLUMNS)
     ]
-    return KeyPoints(
-        candidates=candidates,
-        achievements=_chosen(candidates, achievements, per_area, _most_progress),
-        challenges=_chosen(candidates, challenges, per_area, _behind),
-    )
-
-
-def _chosen(candidates, chosen_ids, per_area, default):
-    if chosen_ids is not None:
-        chosen_ids = set(chosen_ids)
-        return [point for point in candidates if point.report_id in chosen_ids]
-    return default(candidates, per_area)
-
-
-def _most_progress(candidates, per_area):
-    taken = Counter()
-    chosen = []
-    for point in candidates:  # already in order of progress within each area
-        if point.achievements.strip() and taken[point.area_number] < per_area:
-            taken[point.area_number] += 1
-            chosen.append(point)
-    return chosen
-
-
-def _behind(candidates, per_area):
-    taken = Counter()
-    chosen = []
-    for point in reversed(candidates):  # the least progress first within each area
-        if point.implementation_status in BEHIND and taken[point.area_number] < per_area:
-            taken[point.area_number] += 1
-            chosen.append(point)
-    return sorted(chosen, key=lambda point: (point.area_number, code_sort_key(point.activity_code)))
 
 
 @dataclass(frozen=True)

@@ -262,10 +262,10 @@ class DocumentForm(forms.Form):
         self.fields["cycle"].queryset = cycles
         self.fields["consultation"].queryset = consultations
 
-    def offer_key_points(self, cycle, points):
-        """Offer ``points`` (figures.KeyPoints of ``cycle``) as choices, ticking the chosen
-        ones, or the defaults when none were chosen for this cycle."""
-        choices = [(point.report_id, _key_point_label(point)) for point in points.candidates]
+    def offer_key_points(self, cycle, candidates, points):
+        """Offer ``candidates`` (figures.key_point_candidates of ``cycle``) as choices, ticking
+        the chosen ones, or the defaults (``points``) when none were chosen for this cycle."""
+        choices = [(point.report_id, _key_point_label(point)) for point in candidates]
         self.fields["achievements"].choices = choices
         self.fields["challenges"].choices = choices
         if self._chosen_for(cycle):
