@@ -396,7 +396,22 @@ CHANGE_KINDS = ("new", "stopped", "changed", "unchanged")
 
 def changes_between(cycle, previous, user, *, include_pending=False):
     """Per activity and party, how the counted report of ``cycle`` differs from ``previous``'s:
-    first reports, reports that stopped, and changes of implementation status and percent."""
+    first reports, reports that stopped, and changes of implementation status and percent.
+
+    Kept in the cache under the figures version of the plan of both cycles, like the figures
+    made by ``cached``: a list of every activity and party that a document reads again."""
+    return remembered(
+        "changes_between",
+        figures_version(cycle),
+        cycle,
+        user,
+        lambda: _changes_between(cycle, previous, user, include_pending),
+        previous,
+        include_pending=include_pending,
+    )
+
+
+def _changes_between(cycle, previous, user, include_pending):
     columns = (
         "activity_id",
         "party_id",

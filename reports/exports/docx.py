@@ -377,6 +377,9 @@ def _changes(word, document, bulk):
         [_("Change"), _("Activity and party")],
         [(change_label(kind), count) for kind, count in document.change_counts.items()],
     )
+    # The ministers get the counts; the senior officials every activity and party.
+    if not document.is_technical:
+        return
     labels = document.status_labels
     rows = [
         [
@@ -390,8 +393,7 @@ def _changes(word, document, bulk):
         ]
         for change in document.changes
     ]
-    # The ministers get the counts; the senior officials every activity and party.
-    if rows and document.is_technical:
+    if rows:
         header = [_("Activity"), _("Party"), _("Change"), _("Status before"), _("Status now")]
         header += [_("Percent before"), _("Percent now")]
         bulk.add(word, [_table_xml(header, rows, _column_width(word, len(header)))])
