@@ -82,6 +82,24 @@ class EstimatingPaginator(Paginator):
             return super().page(self.num_pages)
 
 
+class CountedRows:
+    """Rows (a queryset) whose total is already known, such as a cached figure: a paginator
+    takes the total from ``count`` and reads only the page's slice."""
+
+    def __init__(self, rows, total):
+        self.rows = rows
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 class OpenEndedPage(Page):
     """A page of a list whose total is estimated: whether a next page exists is known from the
     rows read, not from the total."""

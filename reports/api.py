@@ -28,6 +28,7 @@ from ammtc_tracker.api import (
 )
 from ammtc_tracker.api_renderers import JSONRenderer
 from ammtc_tracker.db_routers import read_from_replica
+from ammtc_tracker.paging import CountedRows
 from priorities import api as priorities_api
 from priorities.models import Party
 from reports import figures
@@ -90,10 +91,13 @@ class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
             self.paginator.check_parameters(request)
             matrix = figures.compliance(cycle, request.user)
             return _file(compliance_csv(cycle, matrix), f"compliance-{cycle.pk}.csv")
-        pairs = self.paginate_queryset(figures.expected_reports(cycle))
+        summary = figures.compliance_summary(cycle, request.user)
+        # The total is the summary's (cached), not a count of every pair for each page.
+        expected = CountedRows(figures.expected_reports(cycle), summary["expected"])
+        pairs = self.paginate_queryset(expected)
         data = {
             "cycle": cycle,
-            "summary": figures.compliance_summary(cycle, request.user),
+            "summary": summary,
             "count": self.paginator.page.paginator.count,
             "next": self.paginator.get_next_link(),
             "previous": self.paginator.get_previous_link(),
