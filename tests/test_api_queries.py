@@ -40,7 +40,7 @@ LISTS = {
     "COMPLIANCE": [
         TOKEN,
         "the cycle",
-        "the number of expected (activity, party) pairs",
+        # Their number is the summary's expected total, in the cache: no count.
         "a page of the pairs, leads and participants in the plan's order",
         "the reports on the page's pairs",
         "the plan's figures version: the summary is in the cache since the last request",
