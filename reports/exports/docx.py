@@ -5,7 +5,6 @@ template, so Word and LibreOffice open and edit it as any document."""
 
 import io
 import re
-import zipfile
 from xml.sax.saxutils import escape
 
 from django.utils.translation import get_language, to_locale
@@ -18,6 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
 from reports import charts
+from reports.exports.ooxml import rewritten
 from reports.exports.text import (
     NOTHING,
     change_label,
@@ -75,16 +75,7 @@ class _Bulk:
     def spliced(self, content):
         if not self.parts:
             return content
-        source = zipfile.ZipFile(io.BytesIO(content))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-            for item in source.infolist():
-                if item.filename == "word/document.xml":
-                    with target.open(_deflated(item), "w") as stream:
-                        self._write(stream, source.read(item))
-                else:
-                    target.writestr(item, source.read(item))
-        return buffer.getvalue()
+        return rewritten(content, lambda name, _xml: name == "word/document.xml", self._write)
 
     def _write(self, stream, xml):
         end = 0
@@ -98,12 +89,6 @@ class _Bulk:
                 stream.write(piece.replace(f" {W}", "").encode())
             end = found.end()
         stream.write(xml[end:])
-
-
-def _deflated(item):
-    info = zipfile.ZipInfo(item.filename, item.date_time)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
 
 
 def _language(word):

@@ -10,7 +10,6 @@ a cycle's workbook at 10x (issue 14)."""
 
 import io
 import re
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -23,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from ammtc_tracker.spreadsheets import spreadsheet_cell
+from reports.exports.ooxml import rewritten
 from reports.exports.tables import (
     activity_table,
     area_table,
@@ -159,19 +159,7 @@ class _Bulk:
     def spliced(self, content):
         if not self.rows:
             return content
-        source = zipfile.ZipFile(io.BytesIO(content))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-            for item in source.infolist():
-                xml = source.read(item)
-                if item.filename.startswith("xl/worksheets/") and b">ammtc-bulk-" in xml:
-                    info = zipfile.ZipInfo(item.filename, item.date_time)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    with target.open(info, "w") as stream:
-                        self._write(stream, xml)
-                else:
-                    target.writestr(item, xml)
-        return buffer.getvalue()
+        return rewritten(content, _has_marker_row, self._write)
 
     def _write(self, stream, xml):
         end = 0
@@ -193,6 +181,10 @@ class _Bulk:
                 stream.write(text.encode())
             end = found.end()
         stream.write(xml[end:])
+
+
+def _has_marker_row(name, xml):
+    return name.startswith("xl/worksheets/") and b">ammtc-bulk-" in xml
 
 
 _MARKER_ROW = re.compile(
