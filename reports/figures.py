@@ -16,9 +16,9 @@ from decimal import Decimal
 from functools import lru_cache, wraps
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import (
     Avg,
-    CharField,
     Count,
     Exists,
     F,
@@ -27,7 +27,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -247,22 +246,81 @@ def compliance(cycle, user):
 
 
 def expected_reports(cycle):
-    """Every (activity, party) pair expected to report in ``cycle`` as rows of values, in the
-    plan's order (area, activity, the lead before participants, party code): a queryset to page
-    through the compliance matrix; ``compliance_rows`` adds the state of each report."""
-    columns = {
-        "activity_code": F("activity__code"),
-        "activity_sort_key": F("activity__sort_key"),
-        "priority_area": F("activity__priority_area__number"),
-        "party_code": F("party__code"),
-    }
-    leads, participants = (
-        pairs.values("activity_id", "party_id", **columns, role=Value(role, CharField()))
-        for role, pairs in _expected_pairs_of(cycle, party=None, area=None)
-    )
-    return leads.union(participants, all=True).order_by(
-        "activity_sort_key", "activity_id", "role", "party_code"
-    )
+    """Every (activity, party) pair expected to report in ``cycle``, in the plan's order
+    (activity, the lead before participants, party code), as a sequence that the compliance
+    page slices: each slice is one query that stops after its rows (``ExpectedPairs``).
+    ``compliance_rows`` adds the state of each report."""
+    return ExpectedPairs(cycle.work_plan_id)
+
+
+class ExpectedPairs:
+    """The expected pairs of a plan, read a slice at a time: ``pairs[50:100]`` is one query for
+    those rows, each a tuple of ``ExpectedReport``'s first fields (activity id, code, area
+    number, party id, party code, role), as ``_expected_pairs`` gives them.
+
+    Raw SQL, because the ORM cannot join a UNION. As a UNION of the lead and participant rows
+    ordered as a whole, PostgreSQL built and sorted every pair of the plan for each page
+    (issue 14). Here the plan's activities are read in the order of their index
+    (``activity_plan_order_idx``), each joined to its rows in the two through tables (the
+    UNION ALL, which PostgreSQL reads per activity by its ``activity_id`` index), so the query
+    stops after ``OFFSET + LIMIT`` rows and only each activity's few pairs are sorted ("lead"
+    before "participant", then the party code). Two shapes keep it so:
+
+    - The NOT EXISTS that drops a participant who also leads (expected once, as lead) is
+      outside the UNION ALL: inside, PostgreSQL built every participant row first.
+    - The party is a LEFT JOIN, though every pair has one (a non-null foreign key): PostgreSQL
+      has no statistics on the UNION ALL's ``party_id``, guessed that an inner join kept one
+      pair in 15, and at 50x sorted every pair from the 11th page on (offset 500); a left join
+      keeps each pair, which it knows, and the pages stay bounded to offset 5,000 or more.
+
+    The same SQL runs on SQLite."""
+
+    SQL = """
+        SELECT activity.id, activity.code, area.number, party.id, party.code, pair.role
+        FROM {activity} activity
+        JOIN (
+            SELECT activity_id, party_id, 'lead' AS role FROM {leads}
+            UNION ALL
+            SELECT activity_id, party_id, 'participant' AS role FROM {participants}
+        ) pair ON pair.activity_id = activity.id
+        LEFT JOIN {party} party ON party.id = pair.party_id
+        JOIN {area} area ON area.id = activity.priority_area_id
+        WHERE activity.work_plan_id = %s
+        AND NOT EXISTS (
+            SELECT 1 FROM {leads} also_lead
+            WHERE pair.role = 'participant'
+            AND also_lead.activity_id = pair.activity_id AND also_lead.party_id = pair.party_id
+        )
+        ORDER BY activity.sort_key, activity.id, pair.role, party.code
+        LIMIT %s OFFSET %s
+    """
+
+    def __init__(self, work_plan_id):
+        self.work_plan_id = work_plan_id
+
+    def __getitem__(self, rows):
+        if not isinstance(rows, slice) or rows.stop is None or rows.step is not None:
+            raise TypeError("ExpectedPairs takes a slice with an end, such as [50:100]")
+        start = rows.start or 0
+        if start < 0 or rows.stop < start:
+            raise ValueError("ExpectedPairs takes a slice of non-negative, increasing bounds")
+        connection = connections[router.db_for_read(Activity)]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql(connection), [self.work_plan_id, rows.stop - start, start])
+            return cursor.fetchall()
+
+    def _sql(self, connection):
+        tables = {
+            "activity": Activity,
+            "leads": Activity.lead_parties.through,
+            "participants": Activity.participating_parties.through,
+            "party": Party,
+            "area": PriorityArea,
+        }
+        quote = connection.ops.quote_name
+        return self.SQL.format(
+            **{name: quote(model._meta.db_table) for name, model in tables.items()}
+        )
 
 
 def compliance_rows(cycle, user, pairs):
@@ -273,23 +331,12 @@ def compliance_rows(cycle, user, pairs):
         for activity, party, *rest in ProgressReport.objects.visible_to(user)
         .filter(
             cycle=cycle,
-            activity_id__in={pair["activity_id"] for pair in pairs},
-            party_id__in={pair["party_id"] for pair in pairs},
+            activity_id__in={pair[0] for pair in pairs},
+            party_id__in={pair[3] for pair in pairs},
         )
         .values_list("activity_id", "party_id", "id", "status", "is_late", "submitted_at")
     }
-    return [
-        ExpectedReport(
-            pair["activity_id"],
-            pair["activity_code"],
-            pair["priority_area"],
-            pair["party_id"],
-            pair["party_code"],
-            pair["role"],
-            *reports.get((pair["activity_id"], pair["party_id"]), ()),
-        )
-        for pair in pairs
-    ]
+    return [ExpectedReport(*pair, *reports.get((pair[0], pair[3]), ())) for pair in pairs]
 
 
 def compliance_summary(cycle, user):

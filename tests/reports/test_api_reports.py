@@ -7,6 +7,7 @@ import io
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from priorities.models import Activity, WorkPlan
 from reports.models import ProgressReport
 from tests.factories import complete_content, make_activity, make_report
 
@@ -262,6 +263,45 @@ def test_the_compliance_matrix_hides_what_the_user_may_not_see(
     assert matrix(official_id) == [("5.1", "ID", "lead", None), ("5.1", "JP", "participant", None)]
     summary = api(secretariat).get(url).data["summary"]
     assert (summary["expected"], summary["missing"], summary["submitted"]) == (2, 1, 1)
+
+
+def test_compliance_pages_put_together_are_the_whole_matrix_in_the_plans_order(
+    api, official_id, secretariat, plan, cycle
+):
+    make_activity(plan, "1.10", leads=["TH"], participants=["JP", "ID"])
+    # Indonesia leads and takes part in 1.2: expected once, as lead.
+    both = make_activity(plan, "1.2", leads=["JP", "ID"], participants=["MY", "ID", "BN"])
+    make_activity(plan, "2.1", participants=["SG"])
+    make_activity(plan, "1.2.1", leads=["VN"])
+    other_plan = WorkPlan.objects.create(title="Another plan", first_year=2018, last_year=2022)
+    area = other_plan.priority_areas.create(number=1, title="Terrorism")
+    Activity.objects.create(priority_area=area, code="1.1", title="Old").lead_parties.add(
+        official_id.party
+    )
+    make_report(official_id, both, cycle, "submitted")
+    client = api(secretariat)
+    url = f"/api/v1/cycles/{cycle.pk}/compliance/?page_size=2"
+    rows, counts = [], set()
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200
+        rows += page.data["rows"]
+        counts.add((page.data["count"], page.data["summary"]["expected"]))
+        url = page.data["next"]
+    assert [(row["activity_code"], row["party"], row["role"], row["status"]) for row in rows] == [
+        ("1.2", "ID", "lead", "submitted"),
+        ("1.2", "JP", "lead", None),
+        ("1.2", "BN", "participant", None),
+        ("1.2", "MY", "participant", None),
+        ("1.2.1", "VN", "lead", None),
+        ("1.10", "TH", "lead", None),
+        ("1.10", "ID", "participant", None),
+        ("1.10", "JP", "participant", None),
+        ("2.1", "SG", "participant", None),
+    ]
+    assert counts == {(9, 9)}
+    past_the_end = client.get(f"/api/v1/cycles/{cycle.pk}/compliance/?page_size=2&page=6")
+    assert past_the_end.status_code == 404
 
 
 def test_requests_over_the_limit_get_429_with_retry_after(api, settings, reader):
