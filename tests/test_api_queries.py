@@ -41,7 +41,7 @@ LISTS = {
         TOKEN,
         "the cycle",
         # Their number is the summary's expected total, in the cache: no count.
-        "a page of the pairs, leads and participants in the plan's order",
+        "a page of the pairs: the plan's activities in order, with their leads and participants",
         "the reports on the page's pairs",
         "the plan's figures version: the summary is in the cache since the last request",
         "the consultations the cycle feeds",

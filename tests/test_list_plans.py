@@ -1,8 +1,9 @@
-"""The plans PostgreSQL chooses for a page of each report and activity list, at a generated scale.
+"""The plans PostgreSQL chooses for a page of each report and activity list and of the compliance
+matrix, at a generated scale.
 
-A page of a list must not read the whole reports table, nor sort every activity: with an index
-that matches the list's filter and order, the plan stops after the page's rows. Run alone with
-``pytest -m explain``.
+A page of a list must not read the whole reports table, nor sort every activity or expected
+pair: with an index that matches the list's filter and order, the plan stops after the page's
+rows. Run alone with ``pytest -m explain``.
 """
 
 import json
@@ -14,12 +15,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ammtc_tracker.models import User
+from priorities.models import Activity
 from reports.models import ReportingCycle
 
 SCALE = "1"  # about 5,000 reports: enough for an index to beat a scan for a page of 100
 ACTIVITIES_SCALE = "5"  # 1,000 activities, for the same reason
 REPORTS_TABLE = "reports_progressreport"
 ACTIVITIES_TABLE = "priorities_activity"
+LEADS_TABLE = "priorities_activity_lead_parties"
 
 pytestmark = [
     pytest.mark.explain,
@@ -59,15 +62,21 @@ def page_queries(client, url, table=REPORTS_TABLE):
 
 def sorts(plan):
     """The Sort nodes of a plan: each reads all of its input before giving the first row."""
-    found = [plan] if plan.get("Node Type") in {"Sort", "Incremental Sort"} else []
+    return nodes(plan, {"Sort", "Incremental Sort"})
+
+
+def nodes(plan, kinds):
+    """The nodes of a plan of the given types."""
+    found = [plan] if plan.get("Node Type") in kinds else []
     for child in plan.get("Plans", []):
-        found += sorts(child)
+        found += nodes(child, kinds)
     return found
 
 
-def explain(sql):
+def explain(sql, *, analyze=False):
+    """The plan of ``sql``; with ``analyze``, run, with the rows each node gave."""
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) {sql}")
         document = cursor.fetchone()[0]
     return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
 
@@ -150,4 +159,32 @@ def test_a_page_of_the_activity_lists_reads_them_in_the_plans_order_from_an_inde
         for sql in pages:
             for node in sorts(explain(sql)):
                 found.setdefault(url, []).append(f"{node['Node Type']} by {node['Sort Key']}")
+    assert not found, json.dumps(found, indent=1)
+
+
+def test_a_page_of_the_compliance_matrix_stops_after_its_activities(
+    generated_activities, api, secretariat
+):
+    """A page of the compliance rows reads the plan's activities in the order of their index
+    and stops once the page is full: no sort of every expected pair, only of each activity's
+    few (Incremental Sort), and a fraction of the activities read (issue 14)."""
+    cycle = generated_activities
+    activities = Activity.objects.filter(work_plan_id=cycle.work_plan_id).count()
+    client = api(secretariat)
+    # The summary is counted once (every pair; kept in the cache), not per page.
+    assert client.get(f"/api/v1/cycles/{cycle.pk}/compliance/").status_code == 200
+    found = {}
+    for page in (1, 3):
+        url = f"/api/v1/cycles/{cycle.pk}/compliance/?page_size=100&page={page}"
+        (sql,) = page_queries(client, url, LEADS_TABLE)
+        plan = explain(sql, analyze=True)
+        for node in nodes(plan, {"Sort"}):
+            found.setdefault(url, []).append(f"Sort by {node['Sort Key']}")
+        read = [
+            scan["Actual Rows"]
+            for scan in nodes(plan, {"Index Scan"})
+            if scan["Index Name"] == "activity_plan_order_idx"
+        ]
+        if len(read) != 1 or read[0] > activities / 10:
+            found.setdefault(url, []).append(f"read {read} of {activities} activities in order")
     assert not found, json.dumps(found, indent=1)
