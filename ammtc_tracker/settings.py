@@ -451,7 +451,7 @@ SPECTACULAR_SETTINGS = {
         "2023-2027: the work plan, reporting cycles, progress reports and their workflow. "
         "Authenticate with a personal token from your profile page: `Authorization: Token <key>`."
     ),
-    "VERSION": "1.1.1",  # the README's "API changelog" says what changed
+    "VERSION": "1.1.2",  # the README's "API changelog" says what changed
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

@@ -84,7 +84,7 @@ class ReportingCycleViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
         `summary` counts the whole cycle; `rows` is one page of the pairs (`page`, `page_size`),
         with `count`, `next` and `previous` as in every list. Reports you may not see count as
-        missing. In CSV with `?format=csv`: every row, one per party and activity.
+        missing. In CSV with `?format=csv`: every row of the pages, in their order.
         """
         cycle = self.get_object()
         if request.accepted_renderer.format == "csv":

@@ -224,21 +224,13 @@ class Compliance:
 def compliance(cycle, user):
     """Who was expected to report on what in ``cycle``, and how far each report got.
 
-    One row per activity of the plan and each of its lead and participating parties. A report
-    ``user`` may not see is shown as missing, so nothing leaks through the matrix.
+    Every row of ``expected_reports`` (one per activity and each of its lead and participating
+    parties; a party that is both, once, as lead), in one query, with the report ``user`` may
+    see on it. A report ``user`` may not see is shown as missing, so nothing leaks through the
+    matrix.
     """
-    reports = {
-        (activity, party): (pk, status, is_late, submitted_at)
-        for activity, party, pk, status, is_late, submitted_at in ProgressReport.objects.visible_to(
-            user
-        )
-        .filter(cycle=cycle)
-        .values_list("activity_id", "party_id", "id", "status", "is_late", "submitted_at")
-    }
-    rows = [
-        ExpectedReport(*expected, *reports.get((expected[0], expected[3]), ()))
-        for expected in _expected_pairs(cycle)
-    ]
+    reports = ProgressReport.objects.visible_to(user).filter(cycle=cycle)
+    rows = _with_reports(expected_reports(cycle).every(), reports)
     summary = {"expected": len(rows), "missing": 0, **dict.fromkeys(Status.values, 0)}
     for row in rows:
         summary[row.state] += 1
@@ -256,7 +248,7 @@ def expected_reports(cycle):
 class ExpectedPairs:
     """The expected pairs of a plan, read a slice at a time: ``pairs[50:100]`` is one query for
     those rows, each a tuple of ``ExpectedReport``'s first fields (activity id, code, area
-    number, party id, party code, role), as ``_expected_pairs`` gives them.
+    number, party id, party code, role); ``every()`` reads them all.
 
     Raw SQL, because the ORM cannot join a UNION. As a UNION of the lead and participant rows
     ordered as a whole, PostgreSQL built and sorted every pair of the plan for each page
@@ -304,9 +296,18 @@ class ExpectedPairs:
         start = rows.start or 0
         if start < 0 or rows.stop < start:
             raise ValueError("ExpectedPairs takes a slice of non-negative, increasing bounds")
+        return self._read(rows.stop - start, start)
+
+    def every(self):
+        """Every pair of the plan, in one query: for a download of the whole matrix."""
+        return self._read(None, 0)
+
+    def _read(self, limit, offset):
         connection = connections[router.db_for_read(Activity)]
+        if limit is None:
+            limit = connection.ops.no_limit_value()  # NULL on PostgreSQL, -1 on SQLite
         with connection.cursor() as cursor:
-            cursor.execute(self._sql(connection), [self.work_plan_id, rows.stop - start, start])
+            cursor.execute(self._sql(connection), [self.work_plan_id, limit, offset])
             return cursor.fetchall()
 
     def _sql(self, connection):
@@ -326,17 +327,23 @@ class ExpectedPairs:
 def compliance_rows(cycle, user, pairs):
     """``pairs`` (a page of ``expected_reports``) as rows of the compliance matrix, each with
     the report ``user`` may see on it, if any: one query."""
-    reports = {
+    reports = ProgressReport.objects.visible_to(user).filter(
+        cycle=cycle,
+        activity_id__in={pair[0] for pair in pairs},
+        party_id__in={pair[3] for pair in pairs},
+    )
+    return _with_reports(pairs, reports)
+
+
+def _with_reports(pairs, reports):
+    """Each expected pair as an ``ExpectedReport``, with its report among ``reports``."""
+    by_pair = {
         (activity, party): rest
-        for activity, party, *rest in ProgressReport.objects.visible_to(user)
-        .filter(
-            cycle=cycle,
-            activity_id__in={pair[0] for pair in pairs},
-            party_id__in={pair[3] for pair in pairs},
+        for activity, party, *rest in reports.values_list(
+            "activity_id", "party_id", "id", "status", "is_late", "submitted_at"
         )
-        .values_list("activity_id", "party_id", "id", "status", "is_late", "submitted_at")
     }
-    return [ExpectedReport(*pair, *reports.get((pair[0], pair[3]), ())) for pair in pairs]
+    return [ExpectedReport(*pair, *by_pair.get((pair[0], pair[3]), ())) for pair in pairs]
 
 
 def compliance_summary(cycle, user):
@@ -345,25 +352,6 @@ def compliance_summary(cycle, user):
     overall = compliance_totals(cycle, user).overall
     states = {state: overall.by_state[state] for state in Status.values}
     return {"expected": overall.expected, "missing": overall.by_state["missing"], **states}
-
-
-def _expected_pairs(cycle):
-    """(activity id, code, area number, party id, party code, role), in the plan's order."""
-    columns = (
-        "activity_id",
-        "activity__code",
-        "activity__priority_area__number",
-        "party_id",
-        "party__code",
-    )
-    in_plan = Q(activity__work_plan_id=cycle.work_plan_id)
-    leads = Activity.lead_parties.through.objects.filter(in_plan).values_list(*columns)
-    takes_part = Activity.participating_parties.through.objects.filter(in_plan).values_list(
-        *columns
-    )
-    pairs = [(*row, "lead") for row in leads] + [(*row, "participant") for row in takes_part]
-    pairs.sort(key=lambda pair: (code_sort_key(pair[1]), pair[0], pair[5] != "lead", pair[4]))
-    return pairs
 
 
 @dataclass(frozen=True)
@@ -382,14 +370,8 @@ class PartyRate(Rates):
 def reporting_rate(cycle, user):
     """Per party expected to report in ``cycle``: expected, received, on time and accepted."""
     expected, labels = Counter(), {}
-    in_plan = Q(activity__work_plan_id=cycle.work_plan_id)
-    for through in (Activity.lead_parties.through, Activity.participating_parties.through):
-        per_party = (
-            through.objects.filter(in_plan)
-            .order_by()
-            .values("party_id", "party__code", "party__name")
-            .annotate(n=Count("id"))
-        )
+    for _role, pairs in _expected_pairs_of(cycle):
+        per_party = pairs.values("party_id", "party__code", "party__name").annotate(n=Count("id"))
         for row in per_party:
             expected[row["party_id"]] += row["n"]
             code, name = row["party__code"], row["party__name"]
@@ -608,7 +590,8 @@ def activity_rows(cycle, user, *, include_pending=False):
     rows = []
     for pk, code, title, area_number, area_title, is_sample, area_code in activities:
         reported = reports.get(pk, ())
-        expected = leads.get(pk, []) + takes_part.get(pk, [])
+        # A party that leads and takes part is one expected report, named once.
+        expected = dict.fromkeys(leads.get(pk, []) + takes_part.get(pk, []))
         by = {report.party_name for report in reported}
         rows.append(
             ActivityRow(
@@ -745,11 +728,6 @@ def plan_totals(cycle, user, *, include_pending=False):
             on_time=Count("id", filter=received & Q(is_late=False)),
         )
     )
-    in_plan = Q(activity__work_plan_id=cycle.work_plan_id)
-    expected = (
-        Activity.lead_parties.through.objects.filter(in_plan).count()
-        + Activity.participating_parties.through.objects.filter(in_plan).count()
-    )
     percent = counted["percent"]
     return PlanTotals(
         activities=Activity.objects.filter(work_plan_id=cycle.work_plan_id).count(),
@@ -758,7 +736,7 @@ def plan_totals(cycle, user, *, include_pending=False):
         pending=counted["pending"],
         average_percent=round(float(percent), 1) if percent is not None else None,
         by_implementation={value: counted[value] for value in Implementation.values},
-        expected=expected,
+        expected=_expected_count(cycle),
         received=reporting["received"],
         on_time=reporting["on_time"],
     )
@@ -935,17 +913,14 @@ def trend(cycle, user, *, count=6):
         )
     )
     counts = {row["cycle_id"]: row for row in grouped}
-    expected = _expected_count(cycle.work_plan_id)
+    expected = _expected_count(cycle)
     return [_cycle_trend(c, counts.get(c.pk, {}), expected) for c in reversed(cycles)]
 
 
-def _expected_count(work_plan_id):
-    """How many reports a cycle of the plan expects: one per activity and party taking part."""
-    in_plan = Q(activity__work_plan_id=work_plan_id)
-    return sum(
-        through.objects.filter(in_plan).count()
-        for through in (Activity.lead_parties.through, Activity.participating_parties.through)
-    )
+def _expected_count(cycle):
+    """How many reports a cycle of the plan expects: one per activity and party taking part
+    (two queries)."""
+    return sum(pairs.count() for _role, pairs in _expected_pairs_of(cycle))
 
 
 def _cycle_trend(cycle, row, expected):
@@ -1161,8 +1136,10 @@ def compliance_matrix(cycle, user, *, party=None, area=None, offset=0, limit=Non
     )
 
 
-def _expected_pairs_of(cycle, *, party, area):
-    """The plan's lead and participant rows (``role``, queryset), narrowed to a party or area."""
+def _expected_pairs_of(cycle, *, party=None, area=None):
+    """The reports ``cycle`` expects, as the plan's lead and participant rows (``role``,
+    queryset), narrowed to a party or area. Every count of expected reports starts here;
+    ``ExpectedPairs`` lists the same pairs, a page at a time."""
     condition = Q(activity__work_plan_id=cycle.work_plan_id)
     if party is not None:
         condition &= Q(party=party)

@@ -3,12 +3,13 @@ and the API root answer as the schema says."""
 
 import csv
 import io
+from collections import Counter
 
 import pytest
 import yaml
 from django.core.management import call_command
 
-from tests.factories import make_report
+from tests.factories import make_activity, make_report
 
 UNKNOWN = 987654321
 
@@ -190,6 +191,36 @@ def test_compliance_in_csv_hides_what_the_user_may_not_see(
     rows = _csv(api(official_id).get(f"/api/v1/cycles/{cycle.pk}/compliance/?format=csv"))
     japan = next(r for r in rows[1:] if r[1] == activity.code and r[2] == "JP")
     assert (japan[4], japan[5]) == ("", "missing")
+
+
+def test_compliance_in_csv_lists_the_rows_and_counts_of_the_json(
+    api, official_id, official_jp, secretariat, plan, cycle
+):
+    # Indonesia leads 5.2 and takes part in it: one expected report, as lead, in every format.
+    both = make_activity(plan, "5.2", leads=["ID"], participants=["ID", "JP"])
+    make_report(official_id, both, cycle, "submitted")
+    make_report(official_jp, both, cycle, "draft")
+    client = api(secretariat)
+    url = f"/api/v1/cycles/{cycle.pk}/compliance/"
+    page = client.get(url + "?page_size=200").json()
+    rows = _csv(client.get(url + "?format=csv"))[1:]
+
+    def state(row):
+        return row["status"] or "missing"
+
+    assert [tuple(r[1:6]) for r in rows] == [
+        (r["activity_code"], r["party"], r["role"], str(r["report"] or ""), state(r))
+        for r in page["rows"]
+    ]
+    assert [(r[2], r[3], r[5]) for r in rows if r[1] == "5.2"] == [
+        ("ID", "lead", "submitted"),
+        ("JP", "participant", "draft"),
+    ]
+    summary = page["summary"]
+    assert len(rows) == page["count"] == summary["expected"]
+    assert Counter(r[5] for r in rows) == {
+        key: n for key, n in summary.items() if key != "expected" and n
+    }
 
 
 def test_a_format_not_offered_is_406_naming_the_formats(api, reader, cycle):

@@ -114,3 +114,29 @@ def test_figures_counted_again_after_a_change_add_a_pinned_number_of_queries(
         with CaptureQueriesContext(connection) as cold:
             assert client.get(url).status_code == 200
         assert len(cold) == len(warm) + len(queries)
+
+
+def test_compliance_csv_query_count_is_pinned_and_does_not_grow_with_rows(
+    api, official_id, secretariat, plan
+):
+    cycle = make_cycle(plan, title="Main")
+    url = f"/api/v1/cycles/{cycle.pk}/compliance/?format=csv"
+    client = api(secretariat)
+    queries = [
+        TOKEN,
+        "the cycle",
+        "the consultations the cycle feeds",
+        "every expected pair, in the plan's order (the query of the JSON pages, unbounded)",
+        "the reports of the cycle",
+    ]
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    add_rows(plan, cycle, official_id, secretariat, 1, 4)
+    client.get(url)  # the token's last use is written once a minute: not in this count
+    assert count() == len(queries)
+    add_rows(plan, cycle, official_id, secretariat, 5, 16)
+    assert count() == len(queries)

@@ -59,6 +59,16 @@ def test_pending_reports_are_added_and_marked_when_asked(meeting, secretariat):
     assert first.not_reported_by == ()
 
 
+def test_a_party_that_leads_and_takes_part_is_one_report_missing_named_once(
+    meeting, secretariat, official_jp, plan
+):
+    both = make_activity(plan, "5.2", leads=["ID"], participants=["ID", "JP"])
+    file_report(official_jp, both, meeting.cycle, "accepted", secretariat)
+    row = rows_by_code(figures.activity_rows(meeting.cycle, secretariat))["5.2"]
+    assert row.not_reported_by == ("Indonesia",)
+    assert figures.plan_totals(meeting.cycle, secretariat).expected == 8 + 2
+
+
 def test_plan_totals_add_up_the_areas_and_the_parties(meeting, secretariat):
     for pending in (False, True):
         totals = figures.plan_totals(meeting.cycle, secretariat, include_pending=pending)

@@ -138,6 +138,25 @@ def test_the_reporting_rate_agrees_with_the_compliance_matrix(cycles, secretaria
     assert sum(rate.received for rate in rates) == received
 
 
+def test_a_party_that_leads_and_takes_part_is_expected_once_as_lead_in_every_figure(
+    cycles, secretariat, plan
+):
+    # Indonesia leads 4.1 and takes part in it: one more expected report, not two.
+    make_activity(plan, "4.1", leads=["ID"], participants=["ID", "TH"])
+    now = cycles[1]
+    matrix = figures.compliance(now, secretariat)
+    assert [(r.party_code, r.role) for r in matrix.rows if r.activity_code == "4.1"] == [
+        ("ID", "lead"),
+        ("TH", "participant"),
+    ]
+    assert matrix.summary == figures.compliance_summary(now, secretariat)
+    assert matrix.summary["expected"] == 8
+    rates = {rate.code: rate.expected for rate in figures.reporting_rate(now, secretariat)}
+    assert rates == {"ID": 3, "JP": 3, "TH": 2}
+    assert figures.plan_totals(now, secretariat).expected == 8
+    assert figures.trend(now, secretariat)[-1].expected == 8
+
+
 def test_what_changed_since_the_cycle_before(cycles, secretariat):
     before, now = cycles
     assert now.previous() == before
@@ -170,8 +189,8 @@ def test_figures_take_a_fixed_number_of_queries(
         with django_assert_num_queries(3):
             figures.status_by_area(now, user)
         user = User.objects.get(pk=secretariat.pk)
-        # the reports, the lead parties, the participating parties
-        with django_assert_num_queries(3):
+        # the reports, the expected pairs (ExpectedPairs: leads and participants in one)
+        with django_assert_num_queries(2):
             figures.compliance(now, user)
         user = User.objects.get(pk=secretariat.pk)
         # the figures version, lead and participating parties per party, the reports per party

@@ -73,6 +73,16 @@ def test_each_official_with_something_outstanding_gets_one_email_listing_it_all(
     assert "1.1" not in thai
 
 
+def test_an_activity_a_party_leads_and_takes_part_in_is_listed_and_counted_once(world, plan):
+    make_activity(plan, "1.3", leads=["ID"], participants=["ID", "TH"])
+    run(1)
+    indonesia = [m for m in mail.outbox if m.to == ["official.id@example.org"]]
+    assert [m.subject for m in indonesia] == [
+        "[AMMTC Tracker] Overdue: Indonesia has 3 reports to file for 2026 cycle"
+    ]
+    assert indonesia[0].body.count("1.3 Activity 1.3") == 1
+
+
 def test_a_party_with_everything_submitted_gets_nothing(world):
     run(-30)
     assert not [m for m in mail.outbox if m.to == ["official.jp@example.org"]]
