@@ -105,7 +105,11 @@ class CSVListMixin(JSONErrorsMixin):
         return renderers
 
     def get_renderer_context(self):
-        return {**super().get_renderer_context(), "header": list(self.get_serializer().fields)}
+        context = super().get_renderer_context()
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer and renderer.format == "csv":  # the serializer's fields are not free
+            context["header"] = list(self.get_serializer().fields)
+        return context
 
     def paginate_queryset(self, queryset):
         if (

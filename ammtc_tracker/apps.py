@@ -10,8 +10,10 @@ class AmmtcTrackerConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
 
+        from ammtc_tracker import authentication
         from ammtc_tracker.accounts import record_last_login
 
         # Django's receiver saves the user, which would add a history row at every login.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="ammtc_tracker.record_last_login")
+        authentication.connect()

@@ -1,5 +1,5 @@
 """Django's Redis and database caches, each without a cost or flaw of Django's that the API's
-throttles (``ammtc_tracker/throttles.py``) hit on every request."""
+throttles (``ammtc_tracker/throttles.py``) hit on every request, and the throttles' counter."""
 
 import base64
 import pickle
@@ -30,9 +30,39 @@ class RedisCacheClient(redis.RedisCacheClient):
 class RedisCache(redis.RedisCache):
     """``django.core.cache.backends.redis.RedisCache`` with a client per pool, not per call."""
 
+    # INCR, the expiry on the first count (so no counter outlives its window even if two
+    # requests start it at once), and the other window's count: one atomic round trip.
+    COUNT_SCRIPT = """
+        local count = redis.call('INCR', KEYS[1])
+        if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+        return {count, redis.call('GET', KEYS[2])}
+    """
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._scripts = {}
+
+    def count(self, key, other_key, timeout):
+        client = self._cache.get_client(write=True)
+        script = self._scripts.get(client)
+        if script is None:
+            script = self._scripts[client] = client.register_script(self.COUNT_SCRIPT)
+        keys = [self.make_and_validate_key(key), self.make_and_validate_key(other_key)]
+        count, other = script(keys=keys, args=[int(timeout)])
+        return count, int(other or 0)
+
+
+def count(cache, key, other_key, timeout):
+    """Add one to the counter ``key`` (kept ``timeout`` seconds from its first count) and read the
+    counter ``other_key``: ``(new count, other count)``, in one round trip on Redis."""
+    if isinstance(cache, RedisCache):
+        return cache.count(key, other_key, timeout)
+    try:
+        new = cache.incr(key)
+    except ValueError:  # the first count (add and incr each time: one more trip)
+        new = 1 if cache.add(key, 1, timeout) else cache.incr(key)
+    return new, cache.get(other_key, 0)
 
 
 class DatabaseCache(db.DatabaseCache):

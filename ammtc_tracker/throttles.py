@@ -18,6 +18,8 @@ import math
 from django.conf import settings
 from rest_framework import exceptions, throttling
 
+from ammtc_tracker import cache as counters
+
 
 class SlidingWindowThrottle(throttling.SimpleRateThrottle):
     """At most ``num_requests`` in ``duration`` seconds per client; a refused request does not
@@ -30,8 +32,8 @@ class SlidingWindowThrottle(throttling.SimpleRateThrottle):
         if self.key is None:
             return True
         self.read_window()
-        self.previous = self.cache.get(self.window_key(self.window - 1), 0)
-        self.current = self.count() - 1  # the requests before this one
+        current, self.previous = self.count()
+        self.current = current - 1  # the requests before this one
         if self.estimate() < self.num_requests:
             return True
         self.cache.decr(self.window_key(self.window))
@@ -46,15 +48,15 @@ class SlidingWindowThrottle(throttling.SimpleRateThrottle):
         return f"{self.key}:{window:.0f}"
 
     def count(self):
-        """Add this request to the current window's counter; return the new count."""
-        key = self.window_key(self.window)
-        try:
-            return self.cache.incr(key)
-        except ValueError:  # the first of the window (add and incr each time: one more trip)
-            # Kept through the next window, where it is the previous count.
-            if self.cache.add(key, 1, 2 * self.duration):
-                return 1
-            return self.cache.incr(key)
+        """Add this request to the current window's counter: ``(the new count, the previous
+        window's count)``. A counter is kept through the next window, where it is the previous
+        count."""
+        return counters.count(
+            self.cache,
+            self.window_key(self.window),
+            self.window_key(self.window - 1),
+            2 * self.duration,
+        )
 
     def estimate(self):
         """The requests counted in the last ``duration`` seconds, before this one."""
@@ -99,13 +101,18 @@ class FailedTokenThrottle(SlidingWindowThrottle):
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
-    def check(self, request):
-        """Raise Throttled if this address has failed too often lately (counts nothing)."""
+    def keys(self, request):
+        """The counters ``check`` reads: the token's authentication fetches them in the round
+        trip that looks the token up, as this runs on every token request."""
         self.key = self.get_cache_key(request, None)
         self.read_window()
-        keys = [self.window_key(self.window - 1), self.window_key(self.window)]
-        counts = self.cache.get_many(keys)  # one round trip: this runs on every token request
-        self.previous, self.current = (counts.get(key, 0) for key in keys)
+        self.counters = [self.window_key(self.window - 1), self.window_key(self.window)]
+        return self.counters
+
+    def check(self, found):
+        """Raise Throttled if this address has failed too often lately (counts nothing);
+        ``found`` holds what the cache had under ``keys()``."""
+        self.previous, self.current = (found.get(key, 0) for key in self.counters)
         if self.estimate() >= self.num_requests:
             raise exceptions.Throttled(self.wait())
 

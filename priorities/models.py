@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
+from ammtc_tracker.generations import FIGURES
 from priorities.dates import DatePrecision, format_partial_date, partial_date_is_normalised
 from priorities.names import area_title, party_name, plan_title
 
@@ -214,7 +215,9 @@ class WorkPlanQuerySet(models.QuerySet):
     def figures_changed(self):
         """Give these plans a new figures version, in the transaction that changes something
         their figures count: no figure cached under the old version is read again
-        (``reports.figures``). A random value, so that no two databases share one."""
+        (``reports.figures``). A random value, so that no two databases share one. The cached
+        API answers that skip reading the version follow the figures generation instead."""
+        FIGURES.renew()
         return self.update(figures_version=uuid.uuid4())
 
 

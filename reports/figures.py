@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
+from ammtc_tracker.generations import FIGURES
 from priorities import names
 from priorities.models import Activity, Indicator, Party, PriorityArea, WorkPlan, code_sort_key
 from reports.models import IndicatorValue, ProgressReport, ReportingCycle
@@ -96,10 +97,9 @@ def remembered(name, version, cycle, user, make, *args, **kwargs):
     """``make()``, kept in the cache under the figures key of ``name`` for ``cycle`` and ``user``
     (with ``args`` and ``kwargs``, the arguments ``make`` was made from).
 
-    ``version`` is the plan's figures version as read from the database in this request, by
-    ``figures_version`` or in the query that loaded the cycle (``with_figures_version``); a
-    version kept from an earlier request could name figures older than the data. For what is
-    made from figures in one piece, such as an API answer, so that a hit skips the making."""
+    ``version`` is the plan's figures version as read from the database in this request by
+    ``figures_version``; a version kept from an earlier request could name figures older than
+    the data. For what is made from figures in one piece, so that a hit skips the making."""
     parts = [
         name,
         str(version),
@@ -115,6 +115,27 @@ def remembered(name, version, cycle, user, make, *args, **kwargs):
         found = make()
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def answer(name, user, make, **params):
+    """An API answer made of figures, ``make()``, kept in the cache under the figures
+    generation (``ammtc_tracker.generations.FIGURES``, renewed with every plan's figures
+    version) and the request: ``params``, what decides visibility and the language. A hit costs
+    one cache round trip and no query, not even the figures version's; the price is that
+    ``make`` must read the primary database (a replica may lag behind the generation), which
+    it does once per change."""
+    parts = [
+        name,
+        ProgressReport.objects.visibility_key(user),
+        get_language() or "",
+        *(f"{key}={_key_part(value)}" for key, value in sorted(params.items())),
+    ]
+    key = "answer:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    found = FIGURES.lookup(key)
+    if found.value is None:
+        found = replace(found, value=make())
+        FIGURES.store(key, found, found.value)
+    return found.value
 
 
 def _key_part(value):

@@ -27,11 +27,6 @@ class ReportingCycleQuerySet(models.QuerySet):
         )
         return self.filter(models.Exists(accepted)).order_by("-period_start", "-id")
 
-    def with_figures_version(self):
-        """Each cycle with its plan's figures version (``plan_figures_version``), read in the
-        same query: for ``figures.remembered`` in the request that loads the cycle."""
-        return self.annotate(plan_figures_version=models.F("work_plan__figures_version"))
-
     def open_on(self, day):
         """Cycles that have opened by ``day`` and are not closed, the most recently opened first."""
         return self.filter(opens_on__lte=day, closed_at__isnull=True).order_by("-opens_on", "-id")

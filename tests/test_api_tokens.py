@@ -1,6 +1,7 @@
 """Personal API tokens: created, named, listed and revoked on the profile page; stored hashed."""
 
 from ammtc_tracker.models import ApiToken
+from tests.factories import make_report
 
 
 def create_token(client, name="Dashboard"):
@@ -69,3 +70,51 @@ def test_the_secretariat_revokes_anyones_token(client, official_jp, secretariat)
 def test_a_malformed_or_unknown_token_is_refused(api, cycle):
     for header in ("Token", "Token a b", "Token not-a-token"):
         assert api().get("/api/v1/parties/", HTTP_AUTHORIZATION=header).status_code == 401
+
+
+# A token once used is kept in the cache (ammtc_tracker.authentication); each change below must
+# reach the next request all the same.
+
+
+def used_token(api, user):
+    client = api(user)
+    for _twice in range(2):  # the second answer comes from the cached token
+        assert client.get("/api/v1/parties/").status_code == 200
+    return client
+
+
+def test_a_token_revoked_after_use_is_refused_at_the_next_request(client, api, official_id):
+    token_client = used_token(api, official_id)
+    client.force_login(official_id)
+    token = ApiToken.objects.get()
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
+    response = token_client.get("/api/v1/parties/")
+    assert response.status_code == 401
+    assert response.data["detail"] == "The token is not valid or was revoked."
+
+
+def test_a_token_of_a_user_deactivated_after_use_is_refused(api, official_id):
+    token_client = used_token(api, official_id)
+    official_id.is_active = False
+    official_id.save()
+    assert token_client.get("/api/v1/parties/").status_code == 401
+
+
+def test_a_token_used_before_its_owners_password_changed_is_refused(api, official_id):
+    token_client = used_token(api, official_id)
+    official_id.set_password("a-new-and-long-password")
+    official_id.save()
+    response = token_client.get("/api/v1/parties/")
+    assert response.status_code == 401
+    assert "password changed" in response.data["detail"]
+
+
+def test_an_official_moved_to_another_party_sees_that_partys_drafts_at_once(
+    api, official_id, official_jp, activity, cycle
+):
+    draft = make_report(official_jp, activity, cycle)
+    token_client = used_token(api, official_id)
+    assert token_client.get(f"/api/v1/reports/{draft.pk}/").status_code == 404
+    official_id.party = official_jp.party
+    official_id.save()
+    assert token_client.get(f"/api/v1/reports/{draft.pk}/").status_code == 200

@@ -1,14 +1,23 @@
 """Two app servers behind one load balancer share everything that matters: a session, a
-lockout, a throttle and an evidence file made through one are honoured by the other."""
+lockout, a throttle, a token's revocation and an evidence file made through one are honoured by
+the other."""
 
 import hashlib
+import re
 
 import pytest
 import requests
 
-from tests.servers import log_in
+from tests.servers import app_env, log_in, run_django
 
 pytestmark = pytest.mark.e2e
+
+NEW_TOKEN = """
+from ammtc_tracker.models import ApiToken, Role
+from tests.factories import make_user
+token, key = ApiToken.issue(user=make_user("official.th", Role.OFFICIAL, "TH"), name="tests")
+print(json.dumps({"id": token.pk, "key": key}))
+"""
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + bytes(range(256)) * 40
 
@@ -61,6 +70,33 @@ def test_the_api_throttle_counts_requests_made_to_both_servers(two_servers, cast
     ]
     # 8 a minute in all: each server alone, with its own counter, would have let all 10 through.
     assert statuses == [200] * 8 + [429] * 2
+
+
+def test_a_token_revoked_through_one_server_is_refused_by_the_other_at_once(
+    two_servers, cast, app_database, redis_server
+):
+    first, second = two_servers
+    token = run_django(app_env(DATABASE_URL=app_database, REDIS_URL=redis_server.url), NEW_TOKEN)
+    headers = {"Authorization": f"Token {token['key']}"}
+    for _twice in range(2):  # the second server now has the token in the shared cache
+        assert requests.get(second.url("/api/v1/parties/"), headers=headers).status_code == 200
+
+    browser = requests.Session()
+    assert log_in(browser, first, "secretariat", cast["password"]).status_code == 302
+    profile = browser.get(first.url("/accounts/profile/"))
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', profile.text).group(1)
+    revoke = first.url(f"/accounts/tokens/{token['id']}/revoke/")
+    response = browser.post(
+        revoke,
+        data={"csrfmiddlewaretoken": csrf},
+        headers={"Referer": revoke},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302
+
+    refused = requests.get(second.url("/api/v1/parties/"), headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "The token is not valid or was revoked."
 
 
 def test_evidence_uploaded_through_one_server_is_served_by_the_other(

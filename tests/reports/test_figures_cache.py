@@ -2,6 +2,11 @@
 return, a reopen or an edit, made through the real URLs, is the new figure at once, and the
 cache never shows one reader what only another may see."""
 
+import threading
+
+import pytest
+from django.db import connection, transaction
+
 from priorities.models import Activity, Consultation, PriorityArea, WorkPlan
 from tests.factories import make_activity, make_report
 
@@ -137,3 +142,30 @@ def test_a_party_filtered_status_answer_is_not_served_for_another_party(
         return sum(area["reports"] for area in areas)
 
     assert (reports("ID"), reports("JP"), reports("id"), reports("JP")) == (1, 0, 1, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_made_while_an_accept_is_being_committed_is_not_served_after_it(
+    api, official_id, secretariat, reader, activity, cycle
+):
+    """The status answer skips the figures version (``figures.answer``): another request may
+    make it from the data before an accept commits, after the accept renewed the generation.
+    The renewal at the commit must make that answer stale."""
+    report = make_report(official_id, activity, cycle, "submitted")
+    assert accepted_in_area(api, reader, cycle) == 0
+
+    def read_elsewhere(results):
+        # Another request, on its own connection: it sees the data as committed.
+        try:
+            results.append(accepted_in_area(api, reader, cycle))
+        finally:
+            connection.close()
+
+    results = []
+    with transaction.atomic():
+        report.transition("accept", by=secretariat)
+        other = threading.Thread(target=read_elsewhere, args=(results,))
+        other.start()
+        other.join()
+    assert results == [0]
+    assert accepted_in_area(api, reader, cycle) == 1

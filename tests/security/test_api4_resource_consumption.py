@@ -226,8 +226,11 @@ def test_throttle_counts_live_in_redis_where_every_server_sees_them(settings, re
         assert [first_server.get("/api/v1/parties/").status_code for _ in range(3)] == [200] * 3
         import redis
 
-        keys = redis.Redis.from_url(redis_url()).keys(f"{prefix}:*throttle_user_{reader.pk}:*")
+        server = redis.Redis.from_url(redis_url())
+        keys = server.keys(f"{prefix}:*throttle_user_{reader.pk}:*")
         assert len(keys) == 1  # one counter, for the current window
+        # kept through the next window, where it is the previous count, then gone
+        assert 3600 < server.ttl(keys[0]) <= 2 * 3600
         caches["default"].close()  # a new connection, as another server would have
         second_server = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
         assert second_server.get("/api/v1/parties/").status_code == 429
