@@ -11,9 +11,11 @@ full for every list that reads this way.
 
 import copy
 import functools
+from decimal import Decimal
 
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 
 class Rows:
@@ -58,9 +60,30 @@ def _converter(field):
         field = copy.copy(field)
         field.timezone = timezone.get_current_timezone()
         return field.to_representation
-    if isinstance(field, serializers.DateField | serializers.DecimalField):
+    if isinstance(field, serializers.DecimalField):
+        return _decimal_converter(field)
+    if isinstance(field, serializers.DateField):
         return field.to_representation
     return None
+
+
+def _decimal_converter(field):
+    """DRF's text of a decimal, without its rounding when there is nothing to round: a value read
+    from the column already has the field's decimal places and fits its digits (DRF's quantize
+    was a fifth of the activities list's time beside the SQL)."""
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce or field.localize or field.normalize_output or field.decimal_places is None:
+        return field.to_representation
+    exponent, max_digits = -field.decimal_places, field.max_digits
+
+    def represent(value):
+        if isinstance(value, Decimal):
+            _sign, digits, value_exponent = value.as_tuple()
+            if value_exponent == exponent and (max_digits is None or len(digits) <= max_digits):
+                return f"{value:f}"
+        return field.to_representation(value)
+
+    return represent
 
 
 def group(pairs):

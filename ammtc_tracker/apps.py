@@ -10,7 +10,7 @@ class AmmtcTrackerConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
 
-        from ammtc_tracker import authentication
+        from ammtc_tracker import authentication, lookups  # noqa: F401 (lookups: registers any_of)
         from ammtc_tracker.accounts import record_last_login
 
         # Django's receiver saves the user, which would add a history row at every login.

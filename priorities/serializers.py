@@ -108,7 +108,7 @@ def activities_json(rows):
     """ActivitySerializer's output for a page of ``activity_values`` rows: the parties and
     indicators of the page in one query each, as the serializer's prefetches read them."""
     ids = [row["id"] for row in rows]
-    through = {"activity_id__in": ids}
+    through = {"activity_id__any_of": ids}
     leads = group(
         Activity.lead_parties.through.objects.filter(**through)
         .order_by("activity_id", "party__name", "party_id")
@@ -122,7 +122,7 @@ def activities_json(rows):
     indicator_rows = Rows(IndicatorSerializer)
     indicators = group(
         (row["activity"], indicator_rows.represent(row))
-        for row in Indicator.objects.filter(activity_id__in=ids)
+        for row in Indicator.objects.filter(activity_id__any_of=ids)
         .order_by("activity_id", "id")
         .values(*indicator_rows.columns)
     )

@@ -312,11 +312,11 @@ def reports_json(rows, request):
     value_rows = Rows(IndicatorValueSerializer)
     values = group(
         (row["report_id"], value_rows.represent(row))
-        for row in IndicatorValue.objects.filter(report_id__in=ids)
+        for row in IndicatorValue.objects.filter(report_id__any_of=ids)
         .order_by("report_id", "indicator_id")
         .values("report_id", *value_rows.columns)
     )
-    evidence = list(EvidenceFile.objects.current().filter(report_id__in=ids))
+    evidence = list(EvidenceFile.objects.current().filter(report_id__any_of=ids))
     files = group(
         zip(
             (file.report_id for file in evidence),
