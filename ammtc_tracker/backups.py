@@ -26,6 +26,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from ammtc_tracker.generations import API_TOKENS, FIGURES
+
 MANIFEST = "manifest.json"
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -228,6 +230,9 @@ def restore_backup(path):
                 outcome.bytes += entry["size"]
         outcome.seconds["files"] = time.monotonic() - files_started
     _check_tables(manifest["tables"])
+    # The shared cache may hold tokens and answers made from the database used before.
+    API_TOKENS.renew()
+    FIGURES.renew()
     outcome.tables = len(manifest["tables"])
     outcome.rows = sum(table["rows"] for table in manifest["tables"].values())
     outcome.missing = manifest["missing_files"]

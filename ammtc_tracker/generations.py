@@ -9,8 +9,8 @@ the second is needed because a reader between the two may have made an entry fro
 was before the commit, under the generation the first renewal set.
 
 An entry must be made from the primary database (a replica may lag behind the generation), and
-lives at most ``seconds``: should the cache refuse the renewal at a commit, that is how long an
-entry can outlive its data. A missing generation (a new or emptied cache) is set anew, and no
+lives at most ``seconds``: should the cache fail between the commit and the renewal after it,
+that is how long an entry can outlive its data. A missing generation (a new or emptied cache) is set anew, and no
 entry made under none is good.
 """
 
@@ -37,9 +37,11 @@ class Generation:
         self.seconds = seconds
 
     def renew(self):
-        """Invalidate every entry: now, and again when the current transaction commits."""
+        """Invalidate every entry: now, and again when the current transaction commits. A cache
+        that cannot be reached fails the change now; after the commit, when the change is made,
+        the failure is logged (``robust``), not shown to its author as an error."""
         self._renew()
-        transaction.on_commit(self._renew)
+        transaction.on_commit(self._renew, robust=True)
 
     def _renew(self):
         cache.set(self.key, uuid.uuid4().hex, None)
