@@ -12,6 +12,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +26,9 @@ from reports.services import attach_evidence, issue_document
 from tests.factories import make_activity, make_cycle, make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# A Redis database of its own, emptied after use.
+REDIS_URL = "redis://127.0.0.1:6379/12"
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -135,12 +139,13 @@ def empty_database(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def restore(file, database_url, media_root, *options):
+def restore(file, database_url, media_root, *options, **extra_env):
     env = {
         **os.environ,
         "AMMTC_ENV": "test",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media_root),
+        **extra_env,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "restore", str(file), *options],
@@ -179,6 +184,32 @@ def test_a_backup_restores_every_row_and_every_file(populated, tmp_path, empty_d
         content = (tmp_path / "restored-media" / name).read_bytes()
         assert hashlib.sha256(content).hexdigest() == sha256
         assert content == (Path(settings.MEDIA_ROOT) / name).read_bytes()
+
+
+def redis_is_up():
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.ConnectionError:
+        return False
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_a_restore_makes_the_shared_cache_forget_tokens_and_answers(
+    populated, tmp_path, empty_database
+):
+    """The app servers' cache may hold tokens and status answers made from the database used
+    before the restore: the restore renews the generations they were made under."""
+    file = make_backup(tmp_path)
+    database_url, _target = empty_database
+    server = redis.Redis.from_url(REDIS_URL)
+    generations = [":1:generation:api-tokens", ":1:generation:figures"]
+    server.mset(dict.fromkeys(generations, "before the restore"))
+    try:
+        result = restore(file, database_url, tmp_path / "media", REDIS_URL=REDIS_URL)
+        assert result.returncode == 0, result.stderr
+        assert all(server.get(key) not in (None, b"before the restore") for key in generations)
+    finally:
+        server.flushdb()
 
 
 def test_restore_refuses_a_database_that_is_not_empty(populated, tmp_path, empty_database):
