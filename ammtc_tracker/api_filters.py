@@ -5,6 +5,7 @@ any filter that matches nothing); a value the schema calls invalid (not an id, n
 answers 400 naming the parameter.
 """
 
+import functools
 import re
 
 from django import forms
@@ -140,10 +141,22 @@ class FilterBackend(filters.DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or request.query_params.keys().isdisjoint(
-            filterset_class.base_filters
+            _parameters(filterset_class)
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+@functools.cache
+def _parameters(filterset_class):
+    """The query parameters a FilterSet reads: each filter's name, or its name with each
+    suffix of a widget that reads several (a range's ``_min`` and ``_max``)."""
+    names = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        widget = filter_.extra.get("widget") or filter_.field_class.widget
+        suffixes = getattr(widget, "suffixes", None) or [""]
+        names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+    return frozenset(names)
 
 
 class OrderingFilter(drf_filters.OrderingFilter):

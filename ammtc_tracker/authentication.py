@@ -1,3 +1,5 @@
+import copy
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from ammtc_tracker.models import ApiToken, User
 from ammtc_tracker.throttles import FailedTokenThrottle
 from priorities.models import Party
 
-# A token's last use is written once a minute at most, not on every request.
+# A token's last use is written at most once a minute, when its cache entry is read again.
 LAST_USED_SECONDS = 60
 
 
@@ -47,20 +49,25 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if digest is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid."))
         token = found.value
+        if token is not None:
+            # The password cannot have changed while the entry is good (a change renews it).
+            refusal = token.refusal(password_checked=True)
+            if refusal:
+                raise exceptions.AuthenticationFailed(refusal)
+            return token.user, token
+        token = ApiToken.objects.select_related("user__party").filter(digest=digest).first()
         if token is None:
-            token = ApiToken.objects.select_related("user__party").filter(digest=digest).first()
-            if token is None:
-                raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
-            API_TOKENS.store(entry, found, token)
+            raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
         refusal = token.refusal()
         if refusal:
             raise exceptions.AuthenticationFailed(refusal)
+        # Once a minute at most, when the entry is read again: not on every request.
         now = timezone.now()
         last_used = token.last_used_at
         if last_used is None or (now - last_used).total_seconds() > LAST_USED_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
-            API_TOKENS.store(entry, found, token)
+        API_TOKENS.store(entry, found, _without_secrets(token))
         return token.user, token
 
     def authenticate_header(self, request):
@@ -77,6 +84,16 @@ def _digest(parts):
 
 def _entry_key(digest):
     return f"api-token:{digest}"
+
+
+def _without_secrets(token):
+    """A copy of ``token`` for the cache, without its owner's password hash or its fingerprint
+    of it: neither is needed while the entry is good, and neither belongs in a shared cache.
+    Left deferred, a field read later is read from the database, and a save leaves it alone."""
+    token = copy.deepcopy(token)
+    del token.__dict__["password_fingerprint"]
+    del token.user.__dict__["password"]
+    return token
 
 
 def renew_api_tokens(sender, action="post_", **kwargs):

@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ammtc_tracker.generations import API_TOKENS, FIGURES
+from ammtc_tracker.generations import GENERATIONS
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -231,8 +231,8 @@ def restore_backup(path):
         outcome.seconds["files"] = time.monotonic() - files_started
     _check_tables(manifest["tables"])
     # The shared cache may hold tokens and answers made from the database used before.
-    API_TOKENS.renew()
-    FIGURES.renew()
+    for generation in GENERATIONS:
+        generation.renew()
     outcome.tables = len(manifest["tables"])
     outcome.rows = sum(table["rows"] for table in manifest["tables"].values())
     outcome.missing = manifest["missing_files"]

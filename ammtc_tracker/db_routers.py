@@ -26,6 +26,9 @@ def read_from_replica():
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        # The database cache's entries (throttle counts, cache generations) must be current.
+        if model._meta.app_label == "django_cache":
+            return None
         return REPLICA if _reading_from_replica.get() else None
 
     def db_for_write(self, model, **hints):

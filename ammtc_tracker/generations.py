@@ -9,9 +9,11 @@ the second is needed because a reader between the two may have made an entry fro
 was before the commit, under the generation the first renewal set.
 
 An entry must be made from the primary database (a replica may lag behind the generation), and
-lives at most ``seconds``: should the cache fail between the commit and the renewal after it,
-that is how long an entry can outlive its data. A missing generation (a new or emptied cache) is set anew, and no
-entry made under none is good.
+lives ``seconds`` from the moment it was read, never longer: should the cache fail between the
+commit and the renewal after it, that is how long an entry can outlive its data. So does a change
+that sends no signal (SQL, or ``QuerySet.update`` in a shell), unless ``manage.py renew_caches``
+is run after it. A missing generation (a new or emptied cache) is set anew, and no entry made
+under none is good.
 """
 
 import uuid
@@ -37,10 +39,12 @@ class Generation:
         self.seconds = seconds
 
     def renew(self):
-        """Invalidate every entry: now, and again when the current transaction commits. A cache
-        that cannot be reached fails the change now; after the commit, when the change is made,
-        the failure is logged (``robust``), not shown to its author as an error."""
-        self._renew()
+        """Invalidate every entry: now, and again when the current transaction commits. In a
+        transaction, a cache that cannot be reached refuses the change (the error propagates);
+        once the change is committed (after the commit, or at once outside a transaction), a
+        failure is logged (``robust``), not shown to its author as an error."""
+        if transaction.get_connection().in_atomic_block:
+            self._renew()
         transaction.on_commit(self._renew, robust=True)
 
     def _renew(self):
@@ -68,3 +72,4 @@ class Generation:
 API_TOKENS = Generation("api-tokens", seconds=60)
 # API answers made of figures (reports.figures.answer); renewed with every plan's figures version.
 FIGURES = Generation("figures", seconds=300)
+GENERATIONS = [API_TOKENS, FIGURES]

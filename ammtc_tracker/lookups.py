@@ -16,6 +16,8 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if not isinstance(self.rhs, list | tuple):
+            raise TypeError(f"any_of takes a list or tuple of values, not {type(self.rhs)}")
         return list(self.rhs)
 
     def as_sql(self, compiler, connection):

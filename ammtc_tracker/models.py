@@ -189,11 +189,12 @@ class ApiToken(models.Model):
         days = settings.API_TOKEN_MAX_AGE_DAYS
         return self.created_at + datetime.timedelta(days=days) if days else None
 
-    def refusal(self):
-        """Why this token may not be used now (a message), or None if it may."""
+    def refusal(self, *, password_checked=False):
+        """Why this token may not be used now (a message), or None if it may;
+        ``password_checked``: it was issued with its owner's current password."""
         if not self.is_active or not self.user.is_active:
             return _("The token is not valid or was revoked.")
-        if not self._matches_password():
+        if not password_checked and not self._matches_password():
             return _("The token was issued before its owner's password changed; create a new one.")
         if self.expires_at and timezone.now() >= self.expires_at:
             return _("The token has expired; create a new one.")

@@ -249,6 +249,8 @@ else:
         "default": {
             "BACKEND": "ammtc_tracker.cache.DatabaseCache",
             "LOCATION": "ammtc_cache",
+            # Django's 300 would cull throttle counts and cached tokens of a busy day.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

@@ -1,7 +1,16 @@
 """Personal API tokens: created, named, listed and revoked on the profile page; stored hashed."""
 
+import datetime
+import io
+import pickle
+
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
 from ammtc_tracker.models import ApiToken
-from tests.factories import make_report
+from tests.factories import PASSWORD, make_report
 
 
 def create_token(client, name="Dashboard"):
@@ -118,3 +127,44 @@ def test_an_official_moved_to_another_party_sees_that_partys_drafts_at_once(
     official_id.party = official_jp.party
     official_id.save()
     assert token_client.get(f"/api/v1/reports/{draft.pk}/").status_code == 200
+
+
+def test_the_shared_cache_holds_no_password_hash_of_a_token_owner(api, official_id):
+    client = used_token(api, official_id)
+    entry = cache.get(f"api-token:{ApiToken.objects.get().digest}")
+    stored = pickle.dumps(entry)
+    assert entry is not None and official_id.password.encode() not in stored
+    assert ApiToken.objects.get().password_fingerprint.encode() not in stored
+    # The owner, as the cache gives it, still acts as itself and is not changed by a save.
+    official_id.refresh_from_db()
+    assert client.get("/api/v1/reports/").status_code == 200
+    cached_user = entry[1].user
+    cached_user.save()
+    assert official_id.check_password(PASSWORD) and cached_user.pk == official_id.pk
+    official_id.refresh_from_db()
+    assert official_id.check_password(PASSWORD)
+
+
+def test_a_revocation_that_sent_no_signal_counts_within_a_minute_of_the_tokens_read(
+    api, official_id
+):
+    """SQL or ``QuerySet.update`` in a shell renew no generation: the entry, read from the
+    database at most a minute before, is then read again; ``renew_caches`` makes it count now."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = used_token(api, official_id)
+        ApiToken.objects.update(revoked_at=start)
+    # Every request in between came from the cache, and never extended the entry's life.
+    for seconds in (20, 40, 59):
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
+            assert client.get("/api/v1/parties/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert client.get("/api/v1/parties/").status_code == 401
+
+
+def test_renew_caches_makes_a_change_without_signals_count_at_once(api, official_id):
+    client = used_token(api, official_id)
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert client.get("/api/v1/parties/").status_code == 200  # from the cache
+    call_command("renew_caches", stdout=io.StringIO())
+    assert client.get("/api/v1/parties/").status_code == 401

@@ -144,6 +144,9 @@ def test_a_party_filtered_status_answer_is_not_served_for_another_party(
     assert (reports("ID"), reports("JP"), reports("id"), reports("JP")) == (1, 0, 1, 0)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite locks the table for the other connection"
+)
 @pytest.mark.django_db(transaction=True)
 def test_an_answer_made_while_an_accept_is_being_committed_is_not_served_after_it(
     api, official_id, secretariat, reader, activity, cycle
