@@ -8,7 +8,10 @@ from collections import Counter
 import pytest
 import yaml
 from django.core.management import call_command
+from django.urls import resolve
 
+from ammtc_tracker.api_filters import FilterBackend
+from ammtc_tracker.api_filters import _parameters as filters_read
 from tests.factories import make_activity, make_report
 
 UNKNOWN = 987654321
@@ -330,3 +333,47 @@ def test_an_upload_refuses_fields_besides_the_file(api, official_id, activity, c
 
 def test_an_empty_format_is_406(api, reader):
     assert api(reader).get("/api/v1/work-plans/?format=").status_code == 406
+
+
+# Query parameters of a list that are not filters of its FilterSet.
+NOT_FILTERS = {"page", "page_size", "search", "ordering", "format"}
+
+
+def test_every_filter_the_schema_offers_is_one_the_filter_backend_reads(schema):
+    """The filter backend skips the FilterSet of a request that names none of its parameters
+    (``ammtc_tracker.api_filters``): a filter it did not know of would be ignored, not applied."""
+    checked = set()
+    for path, operations in schema["paths"].items():
+        offered = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
+        offered -= NOT_FILTERS
+        view_class = getattr(resolve(path).func, "cls", None) if "{" not in path else None
+        if not offered or view_class is None or not hasattr(view_class, "serializer_class"):
+            continue
+        view = view_class(action="list", format_kwarg=None)
+        model = view_class.serializer_class.Meta.model
+        filterset_class = FilterBackend().get_filterset_class(view, model.objects.none())
+        assert offered <= filters_read(filterset_class), path
+        checked.add(path.removeprefix("/api/v1/"))
+    assert checked == {
+        "activities/",
+        "consultations/",
+        "cycles/",
+        "indicators/",
+        "parties/",
+        "priority-areas/",
+        "reports/",
+    }
+
+
+def test_a_filter_given_empty_is_still_judged(api, secretariat):
+    response = api(secretariat).get("/api/v1/reports/", {"status": ""})
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+
+
+def test_any_of_matches_the_ids_given_and_nothing_for_none(activity):
+    from priorities.models import Activity
+
+    assert list(Activity.objects.filter(pk__any_of=[activity.pk, UNKNOWN])) == [activity]
+    assert not Activity.objects.filter(pk__any_of=[]).exists()
+    with pytest.raises(TypeError):
+        list(Activity.objects.filter(pk__any_of="12"))
