@@ -132,10 +132,11 @@ def answer(name, user, make, **params):
     ]
     key = "answer:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
     found = FIGURES.lookup(key)
-    if found.value is None:
-        found = replace(found, value=make())
-        FIGURES.store(key, found, found.value)
-    return found.value
+    if found.value is not None:
+        return found.value
+    value = make()
+    FIGURES.store(key, found, value)
+    return value
 
 
 def _key_part(value):
